@@ -1,0 +1,201 @@
+//! One connection of any supported backend, opened the safe way for an audit.
+
+use diesel::QueryResult;
+use diesel::sqlite::{Sqlite, SqliteConnection};
+use diesel::{Connection as _, QueryableByName};
+use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
+
+use super::url::{DatabaseUrl, Target, sqlite_read_only_uri};
+use crate::error::AuditError;
+use crate::sql::BoundQuery;
+
+#[cfg(feature = "postgres")]
+use diesel::pg::Pg;
+#[cfg(feature = "postgres")]
+use diesel_async::AsyncPgConnection;
+
+/// A result row type that every compiled-in backend can read.
+#[cfg(feature = "postgres")]
+pub trait Row: QueryableByName<Sqlite> + QueryableByName<Pg> + Send + 'static {}
+#[cfg(feature = "postgres")]
+impl<T: QueryableByName<Sqlite> + QueryableByName<Pg> + Send + 'static> Row for T {}
+#[cfg(not(feature = "postgres"))]
+pub trait Row: QueryableByName<Sqlite> + Send + 'static {}
+#[cfg(not(feature = "postgres"))]
+impl<T: QueryableByName<Sqlite> + Send + 'static> Row for T {}
+
+pub enum Connection {
+    #[cfg(feature = "postgres")]
+    Postgres(AsyncPgConnection),
+    Sqlite(SyncConnectionWrapper<SqliteConnection>),
+}
+
+/// Runs the same expression on whichever connection this is.
+macro_rules! dispatch {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            #[cfg(feature = "postgres")]
+            Connection::Postgres($c) => $body,
+            Connection::Sqlite($c) => $body,
+        }
+    };
+}
+
+impl Connection {
+    pub async fn load<T: Row>(&mut self, query: BoundQuery) -> QueryResult<Vec<T>> {
+        dispatch!(self, c => query.load::<T>(c).await)
+    }
+
+    pub async fn batch_execute(&mut self, sql: &str) -> QueryResult<()> {
+        dispatch!(self, c => c.batch_execute(sql).await)
+    }
+
+    /// Opens a connection for `url`. Connection timeouts and the application name are set
+    /// here; the transaction and statement limits are set by the snapshot.
+    pub async fn open(url: &DatabaseUrl, connect_timeout: std::time::Duration) -> Result<Self, AuditError> {
+        match &url.target {
+            #[cfg(feature = "postgres")]
+            Target::Postgres { url: raw } => postgres::open(raw, &url.redacted, connect_timeout).await,
+            #[cfg(not(feature = "postgres"))]
+            Target::Postgres { .. } => Err(AuditError::UnsupportedUrl {
+                url: url.redacted.clone(),
+                reason: "this build has no PostgreSQL support; rebuild with `--features postgres`".into(),
+            }),
+            Target::Sqlite { path, params } => {
+                let _ = connect_timeout;
+                sqlite::open(path, params).await
+            }
+        }
+    }
+}
+
+mod sqlite {
+    use std::io::Read;
+    use std::path::Path;
+
+    use super::*;
+
+    const HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+    pub async fn open(path: &Path, params: &[(String, String)]) -> Result<Connection, AuditError> {
+        check_file(path)?;
+        let uri = sqlite_read_only_uri(path, params);
+        let owned_path = path.to_owned();
+        // Opening touches the disk: keep it off the async thread.
+        let conn = tokio::task::spawn_blocking(move || SqliteConnection::establish(&uri))
+            .await
+            .map_err(|e| AuditError::SqliteOpen { path: owned_path.clone(), reason: e.to_string() })?
+            .map_err(|e| AuditError::SqliteOpen { path: owned_path, reason: e.to_string() })?;
+        Ok(Connection::Sqlite(SyncConnectionWrapper::new(conn)))
+    }
+
+    /// SQLite would happily treat an empty file as an empty database and a text file as a
+    /// corrupt one; say plainly what the file is instead.
+    fn check_file(path: &Path) -> Result<(), AuditError> {
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(AuditError::SqliteMissing { path: path.to_owned() });
+            }
+            Err(e) => return Err(AuditError::SqliteOpen { path: path.to_owned(), reason: e.to_string() }),
+        };
+        if meta.is_dir() {
+            return Err(AuditError::NotSqlite { path: path.to_owned(), reason: "a directory".into() });
+        }
+        if meta.len() == 0 {
+            return Err(AuditError::NotSqlite { path: path.to_owned(), reason: "empty (0 bytes)".into() });
+        }
+        let mut header = [0u8; 16];
+        let read = std::fs::File::open(path)
+            .and_then(|mut f| f.read_exact(&mut header))
+            .map_err(|e| AuditError::SqliteOpen { path: path.to_owned(), reason: e.to_string() });
+        if read.is_err() || &header != HEADER {
+            return Err(AuditError::NotSqlite {
+                path: path.to_owned(),
+                reason: "not in SQLite format (its header is not \"SQLite format 3\")".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "postgres")]
+mod postgres {
+    use std::time::Duration;
+
+    use tokio_postgres::config::SslMode;
+    use tokio_postgres::error::SqlState;
+
+    use super::*;
+
+    pub async fn open(raw: &str, redacted: &str, connect_timeout: Duration) -> Result<Connection, AuditError> {
+        let fail = |reason: String| AuditError::Connect {
+            backend: "PostgreSQL",
+            url: redacted.to_owned(),
+            reason,
+        };
+        let mut config: tokio_postgres::Config = raw
+            .parse()
+            .map_err(|e: tokio_postgres::Error| AuditError::InvalidUrl { url: redacted.to_owned(), reason: e.to_string() })?;
+        if config.get_ssl_mode() == SslMode::Require {
+            return Err(fail(
+                "the URL requires TLS (sslmode=require) but this version of session-audit connects without TLS; \
+                 use sslmode=disable on a trusted network or connect through a TLS-terminating proxy"
+                    .into(),
+            ));
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("session-audit");
+        }
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(connect_timeout);
+        }
+        let (client, connection) = config
+            .connect(tokio_postgres::NoTls)
+            .await
+            .map_err(|e| fail(describe_connect_error(&e, &config)))?;
+        let conn = AsyncPgConnection::try_from_client_and_connection(client, connection)
+            .await
+            .map_err(|e| fail(e.to_string()))?;
+        Ok(Connection::Postgres(conn))
+    }
+
+    /// Turns a driver error into a sentence that says what to do. The driver's messages never
+    /// contain the password, and neither do ours.
+    fn describe_connect_error(e: &tokio_postgres::Error, config: &tokio_postgres::Config) -> String {
+        let user = config.get_user().unwrap_or("(default user)");
+        if let Some(db) = e.as_db_error() {
+            let code = db.code();
+            if *code == SqlState::INVALID_PASSWORD || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
+                return format!(
+                    "authentication failed for user \"{user}\" ({}); check the user name and password",
+                    db.message()
+                );
+            }
+            if *code == SqlState::INVALID_CATALOG_NAME {
+                return format!("{}; check the database name at the end of the URL", db.message());
+            }
+            return db.message().to_owned();
+        }
+        let text = e.to_string();
+        let mut source = std::error::Error::source(e);
+        let mut detail = String::new();
+        while let Some(s) = source {
+            detail = s.to_string();
+            source = s.source();
+        }
+        let lower = format!("{text} {detail}").to_lowercase();
+        if lower.contains("connection refused") {
+            "connection refused; check that the server is running and the host and port are right".into()
+        } else if lower.contains("timed out") || lower.contains("timeout") {
+            "the connection timed out; check the host, port and firewall".into()
+        } else if lower.contains("failed to lookup") || lower.contains("name or service not known") || lower.contains("resolve") {
+            "unknown host; check the host name in the URL".into()
+        } else if detail.is_empty() {
+            text
+        } else {
+            format!("{text}: {detail}")
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! Reading the audited database: connecting, one read-only snapshot, schema introspection.
+//!
+//! Everything a check runs goes through [`Snapshot`], which owns one connection inside one
+//! read-only transaction and only ever rolls it back. Backends are variants of one
+//! [`Connection`] enum (diesel-async's connection types cannot share a `MultiConnection`
+//! derive), dispatched by the `dispatch!` macro.
+
+mod connection;
+pub mod schema;
+mod snapshot;
+pub mod url;
+
+pub use schema::Schema;
+pub use snapshot::{QueryError, Snapshot, SnapshotOptions};
+pub use url::{BackendKind, DatabaseUrl};

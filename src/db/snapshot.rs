@@ -1,0 +1,186 @@
+//! One read-only transaction on one consistent snapshot, with time limits on every statement.
+//!
+//! PostgreSQL: `REPEATABLE READ, READ ONLY` with `statement_timeout`, `lock_timeout` and the
+//! session time zone set to UTC for the transaction only. SQLite: a file opened read-only
+//! (`mode=ro`, `query_only`) holding one read transaction. The transaction is only ever rolled
+//! back: an audit has nothing to commit.
+//!
+//! Each check runs between [`Snapshot::begin_check`] and [`Snapshot::end_check`], a savepoint,
+//! so a failed query (which aborts a PostgreSQL transaction) costs that check only. Every query
+//! also has a client-side time limit, the backstop for SQLite, which has no server to cancel a
+//! statement: after one fires the connection is considered lost and later queries fail fast.
+
+use std::time::Duration;
+
+use super::connection::{Connection, Row};
+use super::url::{BackendKind, DatabaseUrl};
+use crate::error::AuditError;
+use crate::sql::BoundQuery;
+
+#[derive(Debug, Clone, Copy)]
+pub struct SnapshotOptions {
+    pub statement_timeout: Duration,
+    pub lock_timeout: Duration,
+    pub connect_timeout: Duration,
+}
+
+/// A query that did not give an answer. Its message is for the person running the audit.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum QueryError {
+    #[error("the query exceeded the statement timeout of {0}; raise it with --statement-timeout or run the audit off-peak")]
+    StatementTimeout(String),
+    #[error("the query waited longer than the lock timeout of {0} for a lock another session holds; retry later or raise --lock-timeout")]
+    LockTimeout(String),
+    #[error("not run: an earlier query on this connection was abandoned ({0})")]
+    ConnectionLost(String),
+    #[error("{0}")]
+    Database(String),
+}
+
+pub struct Snapshot {
+    conn: Connection,
+    backend: BackendKind,
+    options: SnapshotOptions,
+    lost: Option<String>,
+}
+
+impl Snapshot {
+    pub async fn open(url: &DatabaseUrl, options: SnapshotOptions) -> Result<Self, AuditError> {
+        let mut conn = Connection::open(url, options.connect_timeout).await?;
+        let backend = url.backend();
+        let begin = match backend {
+            BackendKind::Postgres => format!(
+                "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;\n\
+                 SET LOCAL statement_timeout = '{}ms';\n\
+                 SET LOCAL lock_timeout = '{}ms';\n\
+                 SET LOCAL TimeZone = 'UTC';",
+                options.statement_timeout.as_millis(),
+                options.lock_timeout.as_millis()
+            ),
+            // The SELECT starts the read transaction now, so every check sees the file as it
+            // was at this moment even if the application writes to it meanwhile (WAL mode).
+            BackendKind::Sqlite => format!(
+                "PRAGMA query_only = ON;\n\
+                 PRAGMA busy_timeout = {};\n\
+                 BEGIN DEFERRED;\n\
+                 SELECT count(*) FROM sqlite_schema;",
+                options.lock_timeout.as_millis()
+            ),
+        };
+        let started = tokio::time::timeout(options.statement_timeout + GRACE, conn.batch_execute(&begin)).await;
+        match started {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(snapshot_error(url, backend, &e.to_string())),
+            Err(_) => return Err(snapshot_error(url, backend, "timed out")),
+        }
+        Ok(Snapshot { conn, backend, options, lost: None })
+    }
+
+    pub fn backend(&self) -> BackendKind {
+        self.backend
+    }
+
+    /// Runs one query under the statement timeout.
+    pub async fn load<T: Row>(&mut self, query: BoundQuery) -> Result<Vec<T>, QueryError> {
+        if let Some(why) = &self.lost {
+            return Err(QueryError::ConnectionLost(why.clone()));
+        }
+        let limit = self.client_limit();
+        match tokio::time::timeout(limit, self.conn.load::<T>(query)).await {
+            Ok(Ok(rows)) => Ok(rows),
+            Ok(Err(e)) => Err(self.classify(&e)),
+            Err(_) => {
+                let err = QueryError::StatementTimeout(humantime::format_duration(self.options.statement_timeout).to_string());
+                self.lost = Some(err.to_string());
+                Err(err)
+            }
+        }
+    }
+
+    /// Marks the start of one check's queries.
+    pub async fn begin_check(&mut self) -> Result<(), QueryError> {
+        self.execute("SAVEPOINT session_audit_check").await
+    }
+
+    /// Ends one check: keeps the transaction usable whether or not the check succeeded.
+    pub async fn end_check(&mut self, succeeded: bool) -> Result<(), QueryError> {
+        if succeeded {
+            self.execute("RELEASE SAVEPOINT session_audit_check").await
+        } else {
+            self.execute("ROLLBACK TO SAVEPOINT session_audit_check; RELEASE SAVEPOINT session_audit_check").await
+        }
+    }
+
+    /// Ends the transaction. Rolling back is all an audit ever needs.
+    pub async fn close(mut self) {
+        if self.lost.is_none() {
+            let _ = self.execute("ROLLBACK").await;
+        }
+    }
+
+    async fn execute(&mut self, sql: &str) -> Result<(), QueryError> {
+        if let Some(why) = &self.lost {
+            return Err(QueryError::ConnectionLost(why.clone()));
+        }
+        let limit = self.client_limit();
+        match tokio::time::timeout(limit, self.conn.batch_execute(sql)).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => {
+                let err = self.classify(&e);
+                // A savepoint that cannot be set or released means the transaction is gone.
+                self.lost = Some(err.to_string());
+                Err(err)
+            }
+            Err(_) => {
+                let err = QueryError::StatementTimeout(humantime::format_duration(self.options.statement_timeout).to_string());
+                self.lost = Some(err.to_string());
+                Err(err)
+            }
+        }
+    }
+
+    /// PostgreSQL cancels a statement itself at `statement_timeout`; the client waits a little
+    /// longer so that the server's clearer error wins. SQLite has only the client's limit.
+    fn client_limit(&self) -> Duration {
+        match self.backend {
+            BackendKind::Postgres => self.options.statement_timeout + GRACE,
+            BackendKind::Sqlite => self.options.statement_timeout,
+        }
+    }
+
+    fn classify(&mut self, e: &diesel::result::Error) -> QueryError {
+        let message = match e {
+            diesel::result::Error::DatabaseError(_, info) => info.message().to_owned(),
+            other => other.to_string(),
+        };
+        let lower = message.to_lowercase();
+        let fmt = |d: Duration| humantime::format_duration(d).to_string();
+        if lower.contains("statement timeout") {
+            QueryError::StatementTimeout(fmt(self.options.statement_timeout))
+        } else if lower.contains("lock timeout") || lower.contains("database is locked") {
+            QueryError::LockTimeout(fmt(self.options.lock_timeout))
+        } else if lower.contains("connection closed")
+            || lower.contains("terminating connection")
+            || lower.contains("broken pipe")
+            || lower.contains("connection reset")
+        {
+            let why = format!("the server closed the connection: {message}");
+            self.lost = Some(why.clone());
+            QueryError::Database(format!("{why}; check the server's log and run the audit again"))
+        } else {
+            QueryError::Database(message)
+        }
+    }
+}
+
+const GRACE: Duration = Duration::from_secs(2);
+
+fn snapshot_error(url: &DatabaseUrl, backend: BackendKind, reason: &str) -> AuditError {
+    let hint = match backend {
+        BackendKind::Sqlite if reason.contains("not a database") => {
+            "; the file is not a SQLite database or is damaged"
+        }
+        _ => "",
+    };
+    AuditError::Snapshot { url: url.redacted.clone(), reason: format!("{reason}{hint}") }
+}

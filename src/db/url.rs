@@ -1,0 +1,263 @@
+//! The one place where a database URL is parsed, routed to a backend and redacted.
+//!
+//! The scheme alone picks the backend: we never "try each backend in turn", because SQLite
+//! accepts almost any string as a path and the real error (a bad PostgreSQL password, say)
+//! would be lost. Every URL that reaches a message or a report goes through [`redact`] first.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::AuditError;
+
+/// Which database engine a URL names. Its `as_str` is the `database.backend` of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    Postgres,
+    Sqlite,
+}
+
+impl BackendKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackendKind::Postgres => "postgres",
+            BackendKind::Sqlite => "sqlite",
+        }
+    }
+}
+
+/// A parsed, routed database location. `redacted` is safe to print; the rest is not.
+#[derive(Debug, Clone)]
+pub struct DatabaseUrl {
+    pub target: Target,
+    pub redacted: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// The URL as given (password included): only the driver ever sees it.
+    Postgres { url: String },
+    /// A SQLite file, plus any URI query parameters the user gave (`mode` is ours).
+    Sqlite { path: PathBuf, params: Vec<(String, String)> },
+}
+
+impl DatabaseUrl {
+    pub fn backend(&self) -> BackendKind {
+        match self.target {
+            Target::Postgres { .. } => BackendKind::Postgres,
+            Target::Sqlite { .. } => BackendKind::Sqlite,
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, AuditError> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(AuditError::NoDatabaseUrl);
+        }
+        let redacted = redact(raw);
+        let scheme = raw.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+        match scheme.as_deref() {
+            Some("postgres" | "postgresql") => {
+                url::Url::parse(raw).map_err(|e| AuditError::InvalidUrl {
+                    url: redacted.clone(),
+                    reason: format!("{e}; expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE"),
+                })?;
+                Ok(DatabaseUrl { target: Target::Postgres { url: raw.to_owned() }, redacted })
+            }
+            Some("sqlite") => {
+                let rest = &raw["sqlite://".len()..];
+                let (path, params) = split_query(rest)?;
+                sqlite_target(path, params, redacted)
+            }
+            Some("mysql" | "mariadb") => Err(AuditError::UnsupportedUrl {
+                url: redacted,
+                reason: "MySQL/MariaDB support is not built yet in this version; audit a PostgreSQL or SQLite copy of the data".into(),
+            }),
+            Some(other) => Err(AuditError::UnsupportedUrl {
+                url: redacted,
+                reason: format!("unknown scheme `{other}`; use postgres://, postgresql://, sqlite://PATH, file:PATH or a plain file path"),
+            }),
+            None if raw.starts_with("file:") => {
+                let (path, params) = split_query(&raw["file:".len()..])?;
+                let path = percent_decode(path);
+                sqlite_target(&path, params, redacted)
+            }
+            None => sqlite_target(raw, Vec::new(), redacted),
+        }
+    }
+}
+
+fn sqlite_target(
+    path: &str,
+    params: Vec<(String, String)>,
+    redacted: String,
+) -> Result<DatabaseUrl, AuditError> {
+    if path.is_empty() || path == ":memory:" {
+        return Err(AuditError::InvalidUrl {
+            url: redacted,
+            reason: "a SQLite URL must name a database file, e.g. sqlite://db.sqlite3".into(),
+        });
+    }
+    for (key, value) in &params {
+        if key == "mode" && value != "ro" {
+            return Err(AuditError::InvalidUrl {
+                url: redacted,
+                reason: format!("mode={value} is not allowed: session-audit always opens SQLite read-only (drop the mode parameter)"),
+            });
+        }
+    }
+    let params = params.into_iter().filter(|(k, _)| k != "mode").collect();
+    Ok(DatabaseUrl { target: Target::Sqlite { path: PathBuf::from(path), params }, redacted })
+}
+
+fn split_query(rest: &str) -> Result<(&str, Vec<(String, String)>), AuditError> {
+    let Some((path, query)) = rest.split_once('?') else {
+        return Ok((rest, Vec::new()));
+    };
+    let params = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (k.to_owned(), v.to_owned()),
+            None => (p.to_owned(), String::new()),
+        })
+        .collect();
+    Ok((path, params))
+}
+
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// The SQLite URI that opens `path` read-only and never creates it. `?` and `#` in a path
+/// would start the URI's query or fragment, and `%` an escape, so they are escaped.
+pub fn sqlite_read_only_uri(path: &Path, params: &[(String, String)]) -> String {
+    let mut uri = String::from("file:");
+    for ch in path.to_string_lossy().chars() {
+        match ch {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3F"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?mode=ro");
+    for (k, v) in params {
+        uri.push('&');
+        uri.push_str(k);
+        uri.push('=');
+        uri.push_str(v);
+    }
+    uri
+}
+
+/// The URL with any password replaced by `***`, for messages and reports. Also hides a
+/// `password=` query parameter, which libpq-style URLs accept.
+pub fn redact(raw: &str) -> String {
+    let Ok(mut parsed) = url::Url::parse(raw) else {
+        return redact_unparsed(raw);
+    };
+    if parsed.cannot_be_a_base() {
+        return redact_unparsed(raw);
+    }
+    if parsed.password().is_some() {
+        // Cannot fail: the URL has a host, or it would not carry a password.
+        let _ = parsed.set_password(Some("***"));
+    }
+    let has_secret_param = parsed.query_pairs().any(|(k, _)| is_secret_key(&k));
+    if has_secret_param {
+        let pairs: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(k, v)| {
+                let v = if is_secret_key(&k) { "***".to_owned() } else { v.into_owned() };
+                (k.into_owned(), v)
+            })
+            .collect();
+        parsed.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    parsed.to_string()
+}
+
+fn is_secret_key(key: &str) -> bool {
+    matches!(key.to_ascii_lowercase().as_str(), "password" | "pass" | "passwd" | "pwd")
+}
+
+/// Fallback for strings the URL parser rejects: hide everything between `://user:` and the
+/// last `@` of the authority, so a malformed URL never leaks its password either.
+fn redact_unparsed(raw: &str) -> String {
+    let Some((scheme, rest)) = raw.split_once("://") else {
+        return raw.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rfind('@') {
+        Some(at) => {
+            let userinfo = &authority[..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            if userinfo.contains(':') {
+                format!("{scheme}://{user}:***{}{tail}", &authority[at..])
+            } else {
+                raw.to_owned()
+            }
+        }
+        None => raw.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_password_is_redacted() {
+        let url = DatabaseUrl::parse("postgres://app:s3cr%40t@db.internal:5432/prod").unwrap();
+        assert_eq!(url.backend(), BackendKind::Postgres);
+        assert_eq!(url.redacted, "postgres://app:***@db.internal:5432/prod");
+    }
+
+    #[test]
+    fn password_query_parameter_is_redacted() {
+        assert_eq!(
+            redact("postgresql://db/prod?user=app&password=hunter2"),
+            "postgresql://db/prod?user=app&password=***"
+        );
+    }
+
+    #[test]
+    fn malformed_url_still_hides_password() {
+        let redacted = redact("postgres://app:hunter2@[bad/prod");
+        assert!(!redacted.contains("hunter2"), "{redacted}");
+    }
+
+    #[test]
+    fn sqlite_forms_route_to_sqlite() {
+        for (raw, path) in [
+            ("sqlite://db.sqlite3", "db.sqlite3"),
+            ("sqlite:///tmp/x.db", "/tmp/x.db"),
+            ("file:/tmp/a%20b.db?cache=shared", "/tmp/a b.db"),
+            ("plain/path.db", "plain/path.db"),
+        ] {
+            let url = DatabaseUrl::parse(raw).unwrap();
+            match url.target {
+                Target::Sqlite { path: p, .. } => assert_eq!(p, PathBuf::from(path), "{raw}"),
+                other => panic!("{raw} routed to {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn sqlite_write_modes_are_refused() {
+        let err = DatabaseUrl::parse("file:/tmp/x.db?mode=rwc").unwrap_err();
+        assert!(err.to_string().contains("read-only"), "{err}");
+    }
+
+    #[test]
+    fn read_only_uri_escapes_uri_characters() {
+        let uri = sqlite_read_only_uri(Path::new("/tmp/a?b#c%d.db"), &[]);
+        assert_eq!(uri, "file:/tmp/a%3Fb%23c%25d.db?mode=ro");
+    }
+
+    #[test]
+    fn unknown_scheme_is_an_error() {
+        let err = DatabaseUrl::parse("oracle://x/y").unwrap_err();
+        assert!(err.to_string().contains("unknown scheme"), "{err}");
+    }
+}

@@ -1,0 +1,254 @@
+//! SQL templates from `queries/*.sql`, bound to table names and values at run time.
+//!
+//! A template is plain SQL with psql's variable syntax: `:"name"` is an identifier (a table
+//! name from the configuration) and `:name` a value or a list of values. Identifiers are quoted
+//! by the backend's own query builder (`push_identifier`) and values become bind parameters, so
+//! nothing from configuration is ever spliced into SQL text. Because the syntax is psql's, a DBA
+//! can run a PostgreSQL template as it is: `psql -v bookings=bookings_booking -f queries/…`.
+//!
+//! Limits: placeholders inside string literals, quoted identifiers and `--` comments are left
+//! alone; `::` casts are not placeholders; a list placeholder must not be empty (`IN ()` is not
+//! SQL), which [`Bindings`] refuses up front.
+
+use std::collections::BTreeMap;
+
+use diesel::backend::Backend;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{BigInt, HasSqlType, Text, Untyped};
+use diesel::QueryResult;
+
+/// One piece of a parsed template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece<'t> {
+    Sql(&'t str),
+    Identifier(&'t str),
+    Values(&'t str),
+}
+
+/// A value a `:name` placeholder stands for.
+#[derive(Debug, Clone)]
+pub enum BindValue {
+    Text(Vec<String>),
+    Int(i64),
+}
+
+/// What the placeholders of a template stand for.
+#[derive(Debug, Clone, Default)]
+pub struct Bindings {
+    identifiers: BTreeMap<&'static str, String>,
+    values: BTreeMap<&'static str, BindValue>,
+}
+
+impl Bindings {
+    pub fn identifier(mut self, name: &'static str, value: &str) -> Self {
+        self.identifiers.insert(name, value.to_owned());
+        self
+    }
+
+    pub fn texts(mut self, name: &'static str, values: &[String]) -> Self {
+        self.values.insert(name, BindValue::Text(values.to_vec()));
+        self
+    }
+
+    pub fn int(mut self, name: &'static str, value: i64) -> Self {
+        self.values.insert(name, BindValue::Int(value));
+        self
+    }
+}
+
+/// A template turned into a runnable query: literal SQL, quoted identifiers and binds.
+#[derive(Debug, Clone)]
+pub struct BoundQuery {
+    pieces: Vec<BoundPiece>,
+}
+
+#[derive(Debug, Clone)]
+enum BoundPiece {
+    Sql(&'static str),
+    Identifier(String),
+    Text(String),
+    Int(i64),
+    Comma,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TemplateError {
+    #[error("the query template uses :\"{0}\" but no table name was given for it")]
+    UnboundIdentifier(String),
+    #[error("the query template uses :{0} but no value was given for it")]
+    UnboundValue(String),
+    #[error("the list given for :{0} is empty; it needs at least one value")]
+    EmptyList(String),
+}
+
+/// Binds `template` (a `queries/*.sql` file) with `bindings`.
+pub fn bind(template: &'static str, bindings: &Bindings) -> Result<BoundQuery, TemplateError> {
+    let mut pieces = Vec::new();
+    for piece in parse(template) {
+        match piece {
+            Piece::Sql(sql) => pieces.push(BoundPiece::Sql(sql)),
+            Piece::Identifier(name) => {
+                let value = bindings
+                    .identifiers
+                    .get(name)
+                    .ok_or_else(|| TemplateError::UnboundIdentifier(name.to_owned()))?;
+                pieces.push(BoundPiece::Identifier(value.clone()));
+            }
+            Piece::Values(name) => match bindings.values.get(name) {
+                None => return Err(TemplateError::UnboundValue(name.to_owned())),
+                Some(BindValue::Int(v)) => pieces.push(BoundPiece::Int(*v)),
+                Some(BindValue::Text(list)) if list.is_empty() => {
+                    return Err(TemplateError::EmptyList(name.to_owned()));
+                }
+                Some(BindValue::Text(list)) => {
+                    for (i, v) in list.iter().enumerate() {
+                        if i > 0 {
+                            pieces.push(BoundPiece::Comma);
+                        }
+                        pieces.push(BoundPiece::Text(v.clone()));
+                    }
+                }
+            },
+        }
+    }
+    Ok(BoundQuery { pieces })
+}
+
+/// Splits a template into SQL text and placeholders. Never fails: anything that is not a
+/// well-formed placeholder stays SQL, for the database to judge.
+fn parse(template: &str) -> Vec<Piece<'_>> {
+    let bytes = template.as_bytes();
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            // Skip literals, quoted identifiers and comments whole.
+            quote @ (b'\'' | b'"' | b'`') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b':' if bytes.get(i + 1) == Some(&b':') => i += 2,
+            b':' => {
+                let (piece, len) = match bytes.get(i + 1) {
+                    Some(b'"') => {
+                        let name_len = name_length(&bytes[i + 2..]);
+                        if name_len > 0 && bytes.get(i + 2 + name_len) == Some(&b'"') {
+                            let name = &template[i + 2..i + 2 + name_len];
+                            (Some(Piece::Identifier(name)), name_len + 3)
+                        } else {
+                            (None, 1)
+                        }
+                    }
+                    _ => {
+                        let name_len = name_length(&bytes[i + 1..]);
+                        let name = &template[i + 1..i + 1 + name_len];
+                        ((name_len > 0).then_some(Piece::Values(name)), name_len + 1)
+                    }
+                };
+                if let Some(piece) = piece {
+                    if start < i {
+                        pieces.push(Piece::Sql(&template[start..i]));
+                    }
+                    pieces.push(piece);
+                    start = i + len;
+                }
+                i += len;
+            }
+            _ => i += 1,
+        }
+    }
+    if start < template.len() {
+        pieces.push(Piece::Sql(&template[start..]));
+    }
+    pieces
+}
+
+fn name_length(bytes: &[u8]) -> usize {
+    match bytes.first() {
+        Some(b) if b.is_ascii_lowercase() || *b == b'_' => bytes
+            .iter()
+            .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || **b == b'_')
+            .count(),
+        _ => 0,
+    }
+}
+
+impl<DB> QueryFragment<DB> for BoundQuery
+where
+    DB: Backend + HasSqlType<Text> + HasSqlType<BigInt>,
+    str: ToSql<Text, DB>,
+    i64: ToSql<BigInt, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        for piece in &self.pieces {
+            match piece {
+                BoundPiece::Sql(sql) => out.push_sql(sql),
+                BoundPiece::Identifier(name) => out.push_identifier(name)?,
+                BoundPiece::Text(value) => out.push_bind_param::<Text, str>(value.as_str())?,
+                BoundPiece::Int(value) => out.push_bind_param::<BigInt, i64>(value)?,
+                BoundPiece::Comma => out.push_sql(", "),
+            }
+        }
+        Ok(())
+    }
+}
+
+impl QueryId for BoundQuery {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl Query for BoundQuery {
+    type SqlType = Untyped;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_found_outside_literals_comments_and_casts() {
+        let pieces = parse(
+            "-- :\"not\" a placeholder\nSELECT x::text, ':skip' FROM :\"bookings\" WHERE s IN (:statuses)",
+        );
+        assert_eq!(
+            pieces,
+            vec![
+                Piece::Sql("-- :\"not\" a placeholder\nSELECT x::text, ':skip' FROM "),
+                Piece::Identifier("bookings"),
+                Piece::Sql(" WHERE s IN ("),
+                Piece::Values("statuses"),
+                Piece::Sql(")"),
+            ]
+        );
+    }
+
+    #[test]
+    fn unbound_and_empty_placeholders_are_errors() {
+        let b = Bindings::default();
+        assert_eq!(
+            bind("SELECT 1 FROM :\"t\"", &b).unwrap_err(),
+            TemplateError::UnboundIdentifier("t".into())
+        );
+        let b = Bindings::default().texts("v", &[]);
+        assert_eq!(bind("SELECT :v", &b).unwrap_err(), TemplateError::EmptyList("v".into()));
+    }
+
+    #[test]
+    fn hostile_table_names_are_quoted_not_spliced() {
+        let b = Bindings::default().identifier("t", "x\"; DROP TABLE y; --");
+        let q = bind("SELECT 1 FROM :\"t\"", &b).unwrap();
+        let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&q).to_string();
+        assert!(sql.starts_with("SELECT 1 FROM `x\"; DROP TABLE y; --`"), "{sql}");
+    }
+}
