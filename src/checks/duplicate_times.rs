@@ -1,0 +1,105 @@
+//! `duplicate-times`: workshops and courses must not have two sessions of the same service at
+//! the same start time.
+//!
+//! Fixes the guide's query, which groups NULL start times together and so reports every
+//! not-yet-scheduled workshop as a duplicate. The groups are found in SQL; Rust only reads them.
+
+use diesel::QueryableByName;
+use diesel::sql_types::{BigInt, Nullable, Text};
+
+use super::{CheckContext, CheckError, CheckId, CheckSpec};
+use crate::db::BackendKind;
+use crate::report::{Cell, CheckResult, IdKind, Rows, Status, count_of};
+use crate::settings::TableRole;
+use crate::sql::{Bindings, bind};
+use crate::time::parse_db_time;
+
+pub const SPEC: CheckSpec = CheckSpec {
+    id: "duplicate-times",
+    title: "Workshops and courses have no duplicate times",
+    needs: &[(TableRole::Sessions, &["id", "service_id", "session_type", "start_time"])],
+    sample_kind: IdKind::Session,
+};
+
+#[derive(QueryableByName)]
+struct Group {
+    #[diesel(sql_type = BigInt)]
+    service_id: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    start_time: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    count: i64,
+    #[diesel(sql_type = Text)]
+    session_ids: String,
+}
+
+pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
+    let settings = ctx.settings;
+    let bindings = Bindings::default()
+        .identifier("sessions", &settings.sessions_table)
+        .texts("exclusive_time_types", &settings.exclusive_time_types);
+    let template = match ctx.snapshot.backend() {
+        BackendKind::Postgres => include_str!("../../queries/duplicate_times.postgres.sql"),
+        BackendKind::Sqlite => include_str!("../../queries/duplicate_times.sqlite.sql"),
+    };
+    let groups: Vec<Group> = ctx.snapshot.load(bind(template, &bindings)?).await?;
+
+    let mut parsed = Vec::with_capacity(groups.len());
+    for group in groups {
+        let ids = parse_ids(&group.session_ids)?;
+        let Some(text) = group.start_time else {
+            return Err(CheckError::BadData(format!(
+                "{} sessions in {} (ids {}) have a start_time that is not a timestamp; fix those values",
+                group.count,
+                settings.sessions_table,
+                ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+            )));
+        };
+        let start = parse_db_time(&text).map_err(CheckError::BadData)?;
+        parsed.push((group.service_id, start, group.count, ids));
+    }
+    parsed.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+
+    let mut rows = Rows::new(&["service_id", "start_time", "count", "session_ids"]);
+    let mut sample_ids = Vec::new();
+    for (service_id, start, count, ids) in &parsed {
+        let room = settings.sample.take().saturating_sub(sample_ids.len());
+        sample_ids.extend(ids.iter().take(room));
+        rows.push(vec![Cell::Int(*service_id), Cell::Time(*start), Cell::Int(*count), Cell::Ids(ids.clone())]);
+    }
+    let groups = parsed.len() as i64;
+    let sessions: i64 = parsed.iter().map(|g| g.2).sum();
+    let (status, summary) = if groups == 0 {
+        (Status::Pass, "No workshop or course session shares its service and start time with another.".to_owned())
+    } else {
+        (
+            Status::Fail,
+            format!(
+                "{} of workshop/course sessions share a service and start time ({} in all).",
+                count_of(groups, "group", "groups"),
+                count_of(sessions, "session", "sessions")
+            ),
+        )
+    };
+    Ok(CheckResult {
+        id: CheckId::DuplicateTimes,
+        status,
+        summary,
+        metrics: vec![("duplicate_groups", groups), ("duplicate_sessions", sessions)],
+        rows,
+        sample_kind: SPEC.sample_kind,
+        sample_ids,
+        sample_total: sessions,
+    })
+}
+
+/// Reads the comma-separated ids the aggregate returns, sorted (`group_concat` has no order).
+fn parse_ids(text: &str) -> Result<Vec<i64>, CheckError> {
+    let mut ids = text
+        .split(',')
+        .map(|id| id.trim().parse::<i64>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| CheckError::BadData(format!("session ids `{text}` are not integers")))?;
+    ids.sort_unstable();
+    Ok(ids)
+}

@@ -1,0 +1,227 @@
+//! The one result of an audit: what every renderer sees, and all that it sees.
+//!
+//! Internal types, free to change; the JSON wire format is defined separately in
+//! `render::json` and is the documented contract.
+
+use chrono::{DateTime, Utc};
+
+use crate::checks::CheckId;
+use crate::db::BackendKind;
+
+/// The outcome of one check. Ordered by gravity, so the worst of several is their `max`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Skipped,
+    Pass,
+    Warn,
+    Fail,
+    Error,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+            Status::Error => "error",
+            Status::Skipped => "skipped",
+        }
+    }
+}
+
+/// The answer of the whole audit, and the process exit code that carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Pass,
+    Fail,
+    Error,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Error => "error",
+        }
+    }
+
+    /// 0 = every check passed (warnings allowed), 1 = a check failed, 2 = not evaluated.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Verdict::Pass => 0,
+            Verdict::Fail => 1,
+            Verdict::Error => 2,
+        }
+    }
+}
+
+/// One value in a findings table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Int(i64),
+    Text(String),
+    Bool(bool),
+    Time(DateTime<Utc>),
+    Ids(Vec<i64>),
+}
+
+impl Cell {
+    pub fn text(value: Option<String>) -> Cell {
+        value.map_or(Cell::Null, Cell::Text)
+    }
+
+    pub fn time(value: Option<DateTime<Utc>>) -> Cell {
+        value.map_or(Cell::Null, Cell::Time)
+    }
+
+    /// The plain-text form used by the table and CSV renderers.
+    pub fn to_plain(&self) -> String {
+        match self {
+            Cell::Null => String::new(),
+            Cell::Int(v) => v.to_string(),
+            Cell::Text(v) => v.clone(),
+            Cell::Bool(v) => v.to_string(),
+            Cell::Time(t) => format_time(t),
+            Cell::Ids(ids) => ids.iter().map(i64::to_string).collect::<Vec<_>>().join(" "),
+        }
+    }
+}
+
+/// "1 booking", "3 bookings": counts in summaries read as sentences.
+pub fn count_of(n: i64, singular: &str, plural: &str) -> String {
+    if n == 1 { format!("1 {singular}") } else { format!("{n} {plural}") }
+}
+
+/// RFC 3339 in UTC with a `Z`, fractional seconds only when there are any.
+pub fn format_time(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// A check's findings table: named columns, rows in a deterministic order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rows {
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Rows {
+    pub fn new(columns: &[&'static str]) -> Self {
+        Rows { columns: columns.to_vec(), rows: Vec::new() }
+    }
+
+    pub fn push(&mut self, row: Vec<Cell>) {
+        debug_assert_eq!(row.len(), self.columns.len(), "row width must match the columns");
+        self.rows.push(row);
+    }
+}
+
+/// What the ids in `sample_ids` are ids of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdKind {
+    Booking,
+    Session,
+}
+
+impl IdKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdKind::Booking => "booking",
+            IdKind::Session => "session",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckResult {
+    pub id: CheckId,
+    pub status: Status,
+    /// One sentence a person can act on.
+    pub summary: String,
+    /// Named counts, in the order the check declares them.
+    pub metrics: Vec<(&'static str, i64)>,
+    pub rows: Rows,
+    pub sample_kind: IdKind,
+    /// The first offending ids, up to `--sample`.
+    pub sample_ids: Vec<i64>,
+    /// How many offending ids there are in all, however many the sample holds.
+    pub sample_total: i64,
+}
+
+impl CheckResult {
+    /// A check that could not be evaluated.
+    pub fn error(id: CheckId, message: String) -> Self {
+        CheckResult {
+            id,
+            status: Status::Error,
+            summary: message,
+            metrics: Vec::new(),
+            rows: Rows::default(),
+            sample_kind: id.sample_kind(),
+            sample_ids: Vec::new(),
+            sample_total: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub backend: BackendKind,
+    /// The database URL with its password replaced by `***`.
+    pub database_url: String,
+    pub checks: Vec<CheckResult>,
+    /// Set when the audit stopped before its checks could run (connection, schema, …).
+    pub error: Option<String>,
+}
+
+impl Report {
+    pub fn verdict(&self) -> Verdict {
+        if self.error.is_some() {
+            return Verdict::Error;
+        }
+        match self.checks.iter().map(|c| c.status).max() {
+            Some(Status::Error) => Verdict::Error,
+            Some(Status::Fail) => Verdict::Fail,
+            _ => Verdict::Pass,
+        }
+    }
+
+    pub fn count(&self, status: Status) -> usize {
+        self.checks.iter().filter(|c| c.status == status).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_statuses(statuses: &[Status]) -> Report {
+        Report {
+            backend: BackendKind::Sqlite,
+            database_url: "x.db".into(),
+            checks: statuses
+                .iter()
+                .map(|s| CheckResult { status: *s, ..CheckResult::error(CheckId::Coverage, String::new()) })
+                .collect(),
+            error: None,
+        }
+    }
+
+    #[test]
+    fn verdict_is_the_worst_status_and_warnings_pass() {
+        assert_eq!(with_statuses(&[Status::Pass, Status::Warn, Status::Skipped]).verdict(), Verdict::Pass);
+        assert_eq!(with_statuses(&[Status::Pass, Status::Fail]).verdict(), Verdict::Fail);
+        assert_eq!(with_statuses(&[Status::Fail, Status::Error]).verdict(), Verdict::Error);
+        let mut stopped = with_statuses(&[Status::Pass]);
+        stopped.error = Some("connection refused".into());
+        assert_eq!(stopped.verdict(), Verdict::Error);
+    }
+
+    #[test]
+    fn times_are_rfc3339_utc() {
+        let t = DateTime::parse_from_rfc3339("2025-01-15T16:00:00+02:00").unwrap().with_timezone(&Utc);
+        assert_eq!(format_time(&t), "2025-01-15T14:00:00Z");
+    }
+}
