@@ -1,0 +1,139 @@
+//! The commands, from a parsed command line to an exit code.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use crate::audit::audit;
+use crate::checks::CheckId;
+use crate::cli::{CheckArgs, Cli, Command, DemoArgs};
+use crate::db::{DatabaseUrl, SnapshotOptions};
+use crate::demo;
+use crate::error::AuditError;
+use crate::plan::{CheckPlan, OutputPlan};
+use crate::render::{RenderOptions, render};
+use crate::report::{Report, Status, Verdict};
+use crate::settings::AuditSettings;
+
+/// Runs one command and returns the process exit code.
+pub async fn run(cli: Cli) -> u8 {
+    let outcome = match cli.command {
+        Command::Check(args) => check(&args).await,
+        Command::Demo(args) => demo(&args).await,
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            Verdict::Error.exit_code()
+        }
+    }
+}
+
+async fn check(args: &CheckArgs) -> Result<u8, AuditError> {
+    let plan = match CheckPlan::from_args(args) {
+        Ok(plan) => plan,
+        Err(e) => {
+            // Machine readers asked for a report: give them one that says `error`.
+            emit_stopped(&e, &crate::plan::OutputPlan::from_args(&args.output));
+            return Err(e);
+        }
+    };
+    let report = audit(&plan.url, plan.options, &plan.settings, &plan.checks).await;
+    emit(&report, &plan.output)?;
+    Ok(report.verdict().exit_code())
+}
+
+async fn demo(args: &DemoArgs) -> Result<u8, AuditError> {
+    demo::write(&args.path)?;
+    let url = DatabaseUrl::parse(&args.path.to_string_lossy())?;
+    let settings = AuditSettings { sample: args.output.sample, ..AuditSettings::default() };
+    let options = SnapshotOptions {
+        statement_timeout: Duration::from_secs(60),
+        lock_timeout: Duration::from_secs(5),
+        connect_timeout: Duration::from_secs(10),
+    };
+    let report = audit(&url, options, &settings, &CheckId::ALL).await;
+    let output = OutputPlan::from_args(&args.output);
+    emit(&report, &output)?;
+    let verdict = report.verdict();
+    if verdict == Verdict::Error {
+        return Ok(verdict.exit_code());
+    }
+    // The demo has defects on purpose: finding them is the demo working, so it exits 0.
+    eprintln!(
+        "\nThe demo database {} has defects on purpose. Audit it yourself with:\n  session-audit check --database-url {}\n(exit code {} there: {})",
+        args.path.display(),
+        args.path.display(),
+        verdict.exit_code(),
+        verdict.as_str()
+    );
+    Ok(0)
+}
+
+/// Prints the errors on stderr (one line each) and writes the report where it was asked for.
+fn emit(report: &Report, output: &OutputPlan) -> Result<(), AuditError> {
+    if let Some(error) = &report.error {
+        eprintln!("error: {error}");
+    }
+    for check in report.checks.iter().filter(|c| c.status == Status::Error) {
+        eprintln!("error: check {}: {}", check.id, check.summary);
+    }
+    if report.error.is_some() && output.path.is_none() && output.format == crate::render::Format::Table {
+        return Ok(());
+    }
+    write_report(report, output)
+}
+
+fn emit_stopped(error: &AuditError, output: &OutputPlan) {
+    if output.format == crate::render::Format::Table {
+        return;
+    }
+    let report = Report {
+        backend: crate::db::BackendKind::Sqlite,
+        database_url: String::new(),
+        checks: Vec::new(),
+        error: Some(error.to_string()),
+    };
+    if let Err(e) = write_report(&report, output) {
+        eprintln!("error: {e}");
+    }
+}
+
+fn write_report(report: &Report, output: &OutputPlan) -> Result<(), AuditError> {
+    match &output.path {
+        Some(path) => write_atomically(path, |w| render(output.format, w, report, &RenderOptions::default())),
+        None => {
+            let stdout = std::io::stdout();
+            let terminal = stdout.is_terminal();
+            let options = RenderOptions { terminal, color: terminal && std::env::var_os("NO_COLOR").is_none() };
+            let mut lock = stdout.lock();
+            let written = render(output.format, &mut lock, report, &options).and_then(|()| lock.flush());
+            match written {
+                // `| head` closed the pipe: the reader has what it wanted.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(AuditError::Write),
+            }
+        }
+    }
+}
+
+/// Writes a file through a temporary file in the same directory and a rename, so a reader
+/// never sees a half-written report.
+fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), AuditError> {
+    let fail = |source| AuditError::Output { path: path.to_owned(), source };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    let mut buffered = std::io::BufWriter::new(file.as_file_mut());
+    write(&mut buffered).map_err(fail)?;
+    buffered.flush().map_err(fail)?;
+    drop(buffered);
+    file.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}

@@ -1,0 +1,146 @@
+//! The command line as typed: clap definitions only. Validation into the plan the runner takes
+//! happens in `plan`. Field docs become `--help`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::render::Format;
+use crate::settings::SampleLimit;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "session-audit",
+    version,
+    about = "Audits a Django booking database: is ServiceSession the single source of truth for every booking's schedule?",
+    after_help = "Exit codes: 0 every check passed (warnings allowed), 1 a check failed, 2 the audit could not be evaluated."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit a database, read-only, and exit 0 (pass), 1 (a check failed) or 2 (error).
+    Check(CheckArgs),
+    /// Write a demo SQLite database with known defects, then audit it.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The database to audit: postgres://USER[:PASSWORD]@HOST[:PORT]/DB, sqlite://PATH,
+    /// file:PATH or a plain SQLite file path. Example: --database-url postgres://audit@db/prod
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, value_name = "URL")]
+    pub database_url: Option<String>,
+
+    #[command(flatten)]
+    pub tables: TableArgs,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to write the demo database. An existing file is replaced only if it is an
+    /// earlier demo database.
+    #[arg(default_value = "session-audit-demo.sqlite3", value_name = "PATH")]
+    pub path: PathBuf,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TableArgs {
+    /// The bookings table. Example: --bookings-table bookings_booking
+    #[arg(long, default_value = "bookings_booking", value_name = "TABLE")]
+    pub bookings_table: String,
+
+    /// The ServiceSession table. Example: --sessions-table service_sessions
+    #[arg(long, default_value = "services_servicesession", value_name = "TABLE")]
+    pub sessions_table: String,
+}
+
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Longest any one query may run (PostgreSQL statement_timeout). Example: 30s, 2m, 500ms
+    #[arg(long, default_value = "60s", value_parser = parse_duration, value_name = "DURATION")]
+    pub statement_timeout: Duration,
+
+    /// Longest a query may wait for a lock held by another session. Example: 5s
+    #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
+    pub lock_timeout: Duration,
+
+    /// Longest to wait for the database server to answer a connection. Example: 10s
+    #[arg(long, default_value = "10s", value_parser = parse_duration, value_name = "DURATION")]
+    pub connect_timeout: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Write the report to this file instead of standard output (replaced atomically).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// How many offending ids each check lists: a number, or `all`. Example: --sample 100
+    #[arg(long, default_value = "20", value_parser = parse_sample, value_name = "N|all")]
+    pub sample: SampleLimit,
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let duration = humantime::parse_duration(text)
+        .map_err(|e| format!("{e}; use a number with a unit, such as 1ms, 5s or 2m"))?;
+    if duration.is_zero() {
+        return Err("must be more than zero; a limit of zero would mean no limit at all".into());
+    }
+    if duration.as_millis() > i32::MAX as u128 {
+        return Err("must be less than 24 days".into());
+    }
+    Ok(duration)
+}
+
+fn parse_sample(text: &str) -> Result<SampleLimit, String> {
+    if text.eq_ignore_ascii_case("all") {
+        return Ok(SampleLimit::All);
+    }
+    text.parse::<u32>()
+        .map(SampleLimit::First)
+        .map_err(|_| format!("`{text}` is neither a whole number nor `all`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_units_and_refuse_zero() {
+        assert_eq!(parse_duration("1ms"), Ok(Duration::from_millis(1)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("5").is_err());
+    }
+
+    #[test]
+    fn sample_is_a_number_or_all() {
+        assert_eq!(parse_sample("all"), Ok(SampleLimit::All));
+        assert_eq!(parse_sample("0"), Ok(SampleLimit::First(0)));
+        assert!(parse_sample("-1").is_err());
+    }
+
+    #[test]
+    fn clap_definition_is_valid() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

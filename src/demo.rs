@@ -1,0 +1,269 @@
+//! `session-audit demo`: a realistic Django-shaped SQLite database with known defects.
+//!
+//! The schema is what Django's SQLite backend creates for the booking platform's models
+//! (bookings, sessions, services, service types, migrations); the data is generated from a
+//! fixed seed, so every run writes the same database and the same report. The defects are
+//! placed on purpose, a handful of each kind the checks look for; `DEFECTS` lists them.
+//!
+//! This is the one place session-audit writes a database, and only a new file: the database is
+//! built in a temporary file and renamed into place, and an existing file is replaced only if
+//! its SQLite `application_id` says an earlier demo wrote it.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, SqliteConnection};
+
+use crate::error::AuditError;
+
+/// Marks a file as a session-audit demo database ("SADM"), so a rerun may replace it.
+const DEMO_APPLICATION_ID: u32 = 0x5341_444D;
+
+const SCHEMA: &str = r#"
+CREATE TABLE "django_migrations" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "app" varchar(255) NOT NULL, "name" varchar(255) NOT NULL, "applied" datetime NOT NULL);
+CREATE TABLE "services_servicetype" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "name" varchar(100) NOT NULL, "code" varchar(50) NOT NULL UNIQUE, "description" text NOT NULL);
+CREATE TABLE "services_service" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "name" varchar(200) NOT NULL, "duration_minutes" integer unsigned NOT NULL CHECK ("duration_minutes" >= 0), "max_participants" integer unsigned NOT NULL CHECK ("max_participants" >= 0), "price_cents" integer NOT NULL, "is_active" bool NOT NULL, "created_at" datetime NOT NULL, "service_type_id" bigint NOT NULL REFERENCES "services_servicetype" ("id") DEFERRABLE INITIALLY DEFERRED);
+CREATE INDEX "services_service_service_type_id_6a7b1c2d" ON "services_service" ("service_type_id");
+CREATE TABLE "services_servicesession" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "start_time" datetime NULL, "end_time" datetime NULL, "duration" integer unsigned NULL CHECK ("duration" >= 0), "max_participants" integer unsigned NOT NULL CHECK ("max_participants" >= 0), "current_participants" integer unsigned NOT NULL CHECK ("current_participants" >= 0), "session_type" varchar(20) NOT NULL, "visibility" varchar(20) NOT NULL, "created_at" datetime NOT NULL, "updated_at" datetime NOT NULL, "service_id" bigint NOT NULL REFERENCES "services_service" ("id") DEFERRABLE INITIALLY DEFERRED);
+CREATE INDEX "services_servicesession_service_id_1f3e5a7c" ON "services_servicesession" ("service_id");
+CREATE INDEX "services_servicesession_start_time_9c8d7e6f" ON "services_servicesession" ("start_time");
+CREATE INDEX "services_servicesession_session_type_4b5a6c7d" ON "services_servicesession" ("session_type");
+CREATE TABLE "bookings_booking" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "status" varchar(20) NOT NULL, "start_time" datetime NULL, "end_time" datetime NULL, "price_charged_cents" integer NOT NULL, "created_at" datetime NOT NULL, "updated_at" datetime NOT NULL, "user_id" bigint NOT NULL, "service_id" bigint NOT NULL REFERENCES "services_service" ("id") DEFERRABLE INITIALLY DEFERRED, "service_session_id" bigint NULL REFERENCES "services_servicesession" ("id") DEFERRABLE INITIALLY DEFERRED);
+CREATE INDEX "bookings_booking_service_id_2a3b4c5d" ON "bookings_booking" ("service_id");
+CREATE INDEX "bookings_booking_service_session_id_8e9f0a1b" ON "bookings_booking" ("service_session_id");
+CREATE INDEX "bookings_booking_status_5c6d7e8f" ON "bookings_booking" ("status");
+"#;
+
+/// A fixed-seed generator (SplitMix64): the same demo on every machine and every version,
+/// which a general-purpose RNG crate does not promise.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Minutes since 2025-01-06 00:00 UTC (a Monday) as Django's SQLite text.
+fn at(minutes: u64) -> String {
+    let base = chrono::NaiveDate::from_ymd_opt(2025, 1, 6).and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or_default();
+    let t = base + chrono::Duration::minutes(minutes as i64);
+    t.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+const DAY: u64 = 24 * 60;
+const CREATED: &str = "2024-12-01 10:00:00";
+
+#[derive(Default)]
+struct Sql {
+    sessions: Vec<String>,
+    bookings: Vec<String>,
+    next_session: u64,
+    next_booking: u64,
+}
+
+impl Sql {
+    #[allow(clippy::too_many_arguments)]
+    fn session(&mut self, service: u64, start: Option<String>, minutes: u64, max: u64, current: u64, kind: &str, visibility: &str) -> u64 {
+        self.next_session += 1;
+        let (start_sql, end_sql) = match &start {
+            Some(s) => {
+                let end = chrono::NaiveDateTime::parse_from_str(&s[..19], "%Y-%m-%d %H:%M:%S")
+                    .map(|t| (t + chrono::Duration::minutes(minutes as i64)).format("%Y-%m-%d %H:%M:%S").to_string())
+                    .unwrap_or_default();
+                (format!("'{s}'"), format!("'{end}'"))
+            }
+            None => ("NULL".into(), "NULL".into()),
+        };
+        self.sessions.push(format!(
+            "({}, {start_sql}, {end_sql}, {minutes}, {max}, {current}, '{kind}', '{visibility}', '{CREATED}', '{CREATED}', {service})",
+            self.next_session
+        ));
+        self.next_session
+    }
+
+    fn booking(&mut self, service: u64, session: Option<u64>, status: &str, start: Option<&str>, user: u64) {
+        self.next_booking += 1;
+        let session = session.map_or("NULL".into(), |s| s.to_string());
+        let (start, end) = match start {
+            Some(s) => (format!("'{s}'"), format!("'{}'", s.replace(":00:00", ":59:00"))),
+            None => ("NULL".into(), "NULL".into()),
+        };
+        self.bookings.push(format!(
+            "({}, '{status}', {start}, {end}, 9000, '{CREATED}', '{CREATED}', {user}, {service}, {session})",
+            self.next_booking
+        ));
+    }
+}
+
+fn generate() -> String {
+    let mut rng = Rng(20_250_115);
+    let mut sql = Sql::default();
+    let mut out = String::from("BEGIN;\n");
+
+    out.push_str("INSERT INTO django_migrations (app, name, applied) VALUES ('contenttypes', '0001_initial', '2024-06-01 09:00:00'), ('auth', '0001_initial', '2024-06-01 09:00:00')");
+    for n in 1..=19 {
+        let _ = write!(out, ", ('services', '{n:04}_auto', '2024-06-01 09:00:00')");
+    }
+    for n in 1..=12 {
+        let _ = write!(out, ", ('bookings', '{n:04}_auto', '2024-06-01 09:00:00')");
+    }
+    out.push_str(";\n");
+    out.push_str("INSERT INTO services_servicetype (id, name, code, description) VALUES (1, '1-to-1 session', 'session', ''), (2, 'Coaching', 'coaching', ''), (3, 'Workshop', 'workshop', ''), (4, 'Course', 'course', '');\n");
+    // Services 1-18: 1-to-1; 19-25: workshops; 26-30: courses.
+    out.push_str("INSERT INTO services_service (id, name, duration_minutes, max_participants, price_cents, is_active, created_at, service_type_id) VALUES ");
+    let services: Vec<String> = (1..=30u64)
+        .map(|id| {
+            let (kind, max, name) = match id {
+                1..=18 => (1 + id % 2, 1, format!("Session {id}")),
+                19..=25 => (3, 12, format!("Workshop {id}")),
+                _ => (4, 10, format!("Course {id}")),
+            };
+            format!("({id}, '{name}', 60, {max}, 9000, 1, '{CREATED}', {kind})")
+        })
+        .collect();
+    out.push_str(&services.join(", "));
+    out.push_str(";\n");
+
+    let statuses = ["confirmed", "confirmed", "confirmed", "completed", "completed", "canceled", "pending_payment"];
+    // 1-to-1: one private session per booking, the legacy times copied by migration 0019.
+    for _ in 0..3_000 {
+        let service = 1 + rng.below(18);
+        let start = at(rng.below(300) * DAY + 8 * 60 + rng.below(20) * 30);
+        let status = statuses[rng.below(statuses.len() as u64) as usize];
+        let session = sql.session(service, Some(start.clone()), 60, 1, 1, "individual", "private");
+        sql.booking(service, Some(session), status, Some(&start), 1 + rng.below(900));
+    }
+    // Two 1-to-1 sessions of one service at one time: allowed, never reported.
+    for _ in 0..2 {
+        let start = at(40 * DAY + 10 * 60);
+        let session = sql.session(3, Some(start.clone()), 60, 1, 1, "individual", "private");
+        sql.booking(3, Some(session), "confirmed", Some(&start), 1 + rng.below(900));
+    }
+    // Workshops (weekly) and courses (twice a week): public sessions with several bookings.
+    for service in 19..=30u64 {
+        let (kind, count, step) = if service <= 25 { ("workshop", 12, 7 * DAY) } else { ("course_session", 8, 3 * DAY) };
+        for week in 0..count {
+            let start = at(service * DAY + week * step + 17 * 60);
+            let seats = 3 + rng.below(8);
+            let session = sql.session(service, Some(start), 90, 12, seats, kind, "public");
+            for _ in 0..seats {
+                sql.booking(service, Some(session), "confirmed", None, 1 + rng.below(900));
+            }
+        }
+    }
+
+    // Defects, on purpose. Duplicate times: a workshop twice, a course three times, and the
+    // same instant written as UTC and as +02:00.
+    let dup = at(19 * DAY + 2 * 7 * DAY + 17 * 60);
+    sql.session(19, Some(dup), 90, 12, 0, "workshop", "public");
+    let dup = at(27 * DAY + 3 * 3 * DAY + 17 * 60);
+    sql.session(27, Some(dup.clone()), 90, 10, 0, "course_session", "public");
+    sql.session(27, Some(dup), 90, 10, 0, "course_session", "public");
+    let shifted = at(21 * DAY + 4 * 7 * DAY + 19 * 60);
+    sql.session(21, Some(format!("{shifted}+02:00")), 90, 12, 0, "workshop", "public");
+    // Not yet scheduled: NULL start times are not duplicates of each other.
+    sql.session(20, None, 90, 12, 0, "workshop", "public");
+    sql.session(20, None, 90, 12, 0, "workshop", "public");
+    // Unknown values and unexpected pairs, written the way hand edits write them.
+    sql.session(22, Some(format!("{}T17:00:00Z", &at(250 * DAY)[..10])), 90, 12, 0, "Workshop", "public");
+    sql.session(26, Some(at(251 * DAY + 17 * 60)), 90, 10, 0, "course_session", "");
+    sql.session(23, Some(at(252 * DAY + 17 * 60)), 90, 12, 0, "workshop", "private");
+    sql.session(24, Some(at(253 * DAY + 17 * 60)), 90, 12, 0, "workshop", "private");
+    // Bookings the migration missed: scheduled ones block bookings.0013, the others do not.
+    for (status, with_start) in [
+        ("confirmed", true),
+        ("confirmed", true),
+        ("confirmed", true),
+        ("confirmed", true),
+        ("confirmed", true),
+        ("confirmed", true),
+        ("pending_payment", true),
+        ("pending_payment", true),
+        ("draft", true),
+        ("draft", true),
+        ("draft", true),
+        ("canceled", true),
+        ("canceled", true),
+        ("confirmed", false),
+    ] {
+        let start = with_start.then(|| at(rng.below(300) * DAY + 9 * 60));
+        sql.booking(1 + rng.below(18), None, status, start.as_deref(), 1 + rng.below(900));
+    }
+
+    for chunk in sql.sessions.chunks(500) {
+        out.push_str("INSERT INTO services_servicesession (id, start_time, end_time, duration, max_participants, current_participants, session_type, visibility, created_at, updated_at, service_id) VALUES ");
+        out.push_str(&chunk.join(", "));
+        out.push_str(";\n");
+    }
+    for chunk in sql.bookings.chunks(500) {
+        out.push_str("INSERT INTO bookings_booking (id, status, start_time, end_time, price_charged_cents, created_at, updated_at, user_id, service_id, service_session_id) VALUES ");
+        out.push_str(&chunk.join(", "));
+        out.push_str(";\n");
+    }
+    out.push_str("COMMIT;\n");
+    out
+}
+
+/// Writes the demo database at `path` (see the module docs for when it may replace a file).
+pub fn write(path: &Path) -> Result<(), AuditError> {
+    if path.exists() && !is_demo_database(path) {
+        return Err(AuditError::DemoWouldOverwrite { path: path.to_owned() });
+    }
+    let fail = |reason: String| AuditError::Demo { path: path.to_owned(), reason };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let temp = tempfile::Builder::new()
+        .prefix(".session-audit-demo")
+        .tempfile_in(dir)
+        .map_err(|e| fail(format!("{e}; check that the directory exists and is writable")))?;
+    let temp_path = temp.path().to_string_lossy().into_owned();
+    {
+        let mut conn = SqliteConnection::establish(&temp_path).map_err(|e| fail(e.to_string()))?;
+        conn.batch_execute(&format!("PRAGMA application_id = {DEMO_APPLICATION_ID};"))
+            .and_then(|()| conn.batch_execute(SCHEMA))
+            .and_then(|()| conn.batch_execute(&generate()))
+            .map_err(|e| fail(e.to_string()))?;
+    }
+    temp.persist(path).map_err(|e| fail(e.error.to_string()))?;
+    Ok(())
+}
+
+/// Reads the SQLite header: bytes 0-15 are the magic string, 68-71 the application id.
+fn is_demo_database(path: &Path) -> bool {
+    let Ok(bytes) = std::fs::read(path) else { return false };
+    bytes.len() >= 72
+        && bytes.starts_with(b"SQLite format 3\0")
+        && u32::from_be_bytes([bytes[68], bytes[69], bytes[70], bytes[71]]) == DEMO_APPLICATION_ID
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_refuses_to_replace_a_foreign_file_but_replaces_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let foreign = dir.path().join("prod.sqlite3");
+        std::fs::write(&foreign, b"not a demo").unwrap();
+        assert!(matches!(write(&foreign), Err(AuditError::DemoWouldOverwrite { .. })));
+        assert_eq!(std::fs::read(&foreign).unwrap(), b"not a demo");
+
+        let demo = dir.path().join("demo.sqlite3");
+        write(&demo).unwrap();
+        let first = std::fs::read(&demo).unwrap();
+        write(&demo).unwrap();
+        assert_eq!(std::fs::read(&demo).unwrap(), first, "the demo is deterministic");
+    }
+}

@@ -1,0 +1,60 @@
+//! The errors that stop an audit before it can give a verdict, written for the person who must
+//! fix them: each message names the failing thing and the way out.
+//!
+//! Only `main` turns these into an exit code (always 2: "could not be evaluated"). Errors
+//! inside one check do not stop the audit; they become that check's `error` status instead
+//! (see `checks::runner`).
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error("no database given: pass --database-url URL or set DATABASE_URL (postgres://…, sqlite://PATH or a file path)")]
+    NoDatabaseUrl,
+
+    #[error("unsupported database URL {url}: {reason}")]
+    UnsupportedUrl { url: String, reason: String },
+
+    #[error("invalid database URL {url}: {reason}")]
+    InvalidUrl { url: String, reason: String },
+
+    #[error("SQLite database {path} does not exist; session-audit never creates databases: check the path (or run `session-audit demo` for a demo database)")]
+    SqliteMissing { path: PathBuf },
+
+    #[error("{path} is {reason}, not a SQLite database; check the path")]
+    NotSqlite { path: PathBuf, reason: String },
+
+    #[error("cannot open SQLite database {path}: {reason}")]
+    SqliteOpen { path: PathBuf, reason: String },
+
+    #[error("cannot connect to {backend} at {url}: {reason}")]
+    Connect {
+        backend: &'static str,
+        url: String,
+        reason: String,
+    },
+
+    #[error("cannot start the read-only snapshot on {url}: {reason}")]
+    Snapshot { url: String, reason: String },
+
+    #[error("cannot read the schema of {url}: {reason}")]
+    Schema { url: String, reason: String },
+
+    #[error("cannot write {path}: {source}; check that the directory exists and is writable")]
+    Output {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("cannot write the report: {0}")]
+    Write(#[source] std::io::Error),
+
+    #[error("{path} exists and is not a session-audit demo database; refusing to overwrite it: pass another path")]
+    DemoWouldOverwrite { path: PathBuf },
+
+    #[error("cannot create the demo database {path}: {reason}")]
+    Demo { path: PathBuf, reason: String },
+
+    #[error("invalid option: {0}")]
+    Usage(String),
+}

@@ -1,0 +1,36 @@
+//! session-audit: audits a Django booking database against the ServiceSession migration.
+
+mod app;
+mod audit;
+mod checks;
+mod cli;
+mod db;
+mod demo;
+mod error;
+mod plan;
+mod render;
+mod report;
+mod settings;
+mod sql;
+mod time;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    // Usage errors exit with 2 from here, as the exit-code contract says.
+    let cli = cli::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(report::Verdict::Error.exit_code());
+        }
+    };
+    let code = runtime.block_on(app::run(cli));
+    // A query abandoned at its time limit may still hold a blocking thread (SQLite): do not
+    // wait for it, the answer is already given.
+    runtime.shutdown_background();
+    ExitCode::from(code)
+}

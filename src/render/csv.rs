@@ -1,0 +1,53 @@
+//! CSV: one row per finding row, the check id first. The checks' tables differ, so the header
+//! is the union of their columns in order of first appearance; cells a check does not have
+//! are empty. Id lists are space-separated within their cell.
+
+use std::io::Write;
+
+use super::RenderOptions;
+use crate::report::Report;
+
+pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> std::io::Result<()> {
+    let mut columns: Vec<&str> = Vec::new();
+    for check in &report.checks {
+        for column in &check.rows.columns {
+            if !columns.contains(column) {
+                columns.push(column);
+            }
+        }
+    }
+    let mut out = csv::Writer::from_writer(w);
+    let header = std::iter::once("check").chain(columns.iter().copied());
+    out.write_record(header).map_err(std::io::Error::other)?;
+    for check in &report.checks {
+        for row in &check.rows.rows {
+            let mut record = vec![String::new(); columns.len() + 1];
+            record[0] = check.id.as_str().to_owned();
+            for (column, cell) in check.rows.columns.iter().zip(row) {
+                if let Some(at) = columns.iter().position(|c| c == column) {
+                    record[at + 1] = cell.to_plain();
+                }
+            }
+            out.write_record(&record).map_err(std::io::Error::other)?;
+        }
+    }
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fixtures;
+
+    #[test]
+    fn csv_has_one_row_per_finding_with_the_union_header() {
+        let mut out = Vec::new();
+        render(&mut out, &fixtures::report(), &RenderOptions::default()).unwrap();
+        insta::assert_snapshot!(String::from_utf8(out).unwrap(), @r"
+        check,status,start_time_null,count,service_id,start_time,session_ids
+        coverage,confirmed,false,2,,,
+        coverage,,true,1,,,
+        duplicate-times,,,2,7,2025-01-15T14:00:00Z,11 12
+        ");
+    }
+}

@@ -1,0 +1,131 @@
+//! The JSON report: a documented contract (docs/json-report.md), separate from the internal
+//! report types so that those can change without breaking anyone.
+//!
+//! Compatibility: `schema_version` is 1; fields are only ever added. Keys keep the order
+//! declared here; metric and row keys keep the order each check declares.
+
+use std::io::Write;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::RenderOptions;
+use crate::report::{Cell, CheckResult, Report, Status, format_time};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    schema_version: u32,
+    tool: Tool,
+    database: Database<'a>,
+    verdict: &'static str,
+    /// Why the audit stopped before its checks could run; absent when it did not stop.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    counts: Counts,
+    checks: Vec<JsonCheck<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Database<'a> {
+    backend: &'static str,
+    /// The URL with its password replaced by `***`.
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct Counts {
+    pass: usize,
+    warn: usize,
+    fail: usize,
+    error: usize,
+    skipped: usize,
+}
+
+#[derive(Serialize)]
+struct JsonCheck<'a> {
+    id: &'static str,
+    title: &'static str,
+    status: &'static str,
+    summary: &'a str,
+    metrics: Map<String, Value>,
+    rows: Vec<Map<String, Value>>,
+    /// "booking" or "session": what `sample_ids` are ids of.
+    sample_kind: &'static str,
+    sample_ids: &'a [i64],
+    /// All offending ids, however many `sample_ids` holds.
+    sample_total: i64,
+    help: String,
+}
+
+fn cell_value(cell: &Cell) -> Value {
+    match cell {
+        Cell::Null => Value::Null,
+        Cell::Int(v) => Value::from(*v),
+        Cell::Text(v) => Value::from(v.as_str()),
+        Cell::Bool(v) => Value::from(*v),
+        Cell::Time(t) => Value::from(format_time(t)),
+        Cell::Ids(ids) => Value::from(ids.clone()),
+    }
+}
+
+fn check(result: &CheckResult) -> JsonCheck<'_> {
+    let spec = result.id.spec();
+    JsonCheck {
+        id: spec.id,
+        title: spec.title,
+        status: result.status.as_str(),
+        summary: &result.summary,
+        metrics: result.metrics.iter().map(|(k, v)| ((*k).to_owned(), Value::from(*v))).collect(),
+        rows: result
+            .rows
+            .rows
+            .iter()
+            .map(|row| result.rows.columns.iter().map(|c| (*c).to_owned()).zip(row.iter().map(cell_value)).collect())
+            .collect(),
+        sample_kind: result.sample_kind.as_str(),
+        sample_ids: &result.sample_ids,
+        sample_total: result.sample_total,
+        help: result.id.doc_path(),
+    }
+}
+
+pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> std::io::Result<()> {
+    let json = JsonReport {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") },
+        database: Database { backend: report.backend.as_str(), url: &report.database_url },
+        verdict: report.verdict().as_str(),
+        error: report.error.as_deref(),
+        counts: Counts {
+            pass: report.count(Status::Pass),
+            warn: report.count(Status::Warn),
+            fail: report.count(Status::Fail),
+            error: report.count(Status::Error),
+            skipped: report.count(Status::Skipped),
+        },
+        checks: report.checks.iter().map(check).collect(),
+    };
+    serde_json::to_writer_pretty(&mut *w, &json)?;
+    writeln!(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fixtures;
+
+    #[test]
+    fn json_matches_the_contract() {
+        let mut out = Vec::new();
+        render(&mut out, &fixtures::report(), &RenderOptions::default()).unwrap();
+        insta::assert_snapshot!(String::from_utf8(out).unwrap());
+    }
+}

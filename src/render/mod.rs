@@ -1,0 +1,90 @@
+//! Renderers: each turns a finished [`Report`] into one output format. They never query.
+//!
+//! One file per format, one `render(w, report, options)` signature, one dispatch here.
+
+mod csv;
+pub mod json;
+mod table;
+
+use std::io::Write;
+
+use crate::report::Report;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human-readable tables for a terminal.
+    Table,
+    /// One row per finding, check id first.
+    Csv,
+    /// The documented JSON report (docs/json-report.md).
+    Json,
+}
+
+/// How the output will be seen; only the table format cares.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// Writing to a terminal: tables may fit its width.
+    pub terminal: bool,
+    /// Colour the statuses (a terminal, and `NO_COLOR` not set).
+    pub color: bool,
+}
+
+pub fn render(format: Format, w: &mut dyn Write, report: &Report, options: &RenderOptions) -> std::io::Result<()> {
+    match format {
+        Format::Table => table::render(w, report, options),
+        Format::Csv => csv::render(w, report, options),
+        Format::Json => json::render(w, report, options),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    //! A hand-built report that every renderer test prints.
+
+    use chrono::{TimeZone, Utc};
+
+    use crate::checks::CheckId;
+    use crate::db::BackendKind;
+    use crate::report::{Cell, CheckResult, IdKind, Report, Rows, Status};
+
+    pub fn report() -> Report {
+        let mut coverage_rows = Rows::new(&["status", "start_time_null", "count"]);
+        coverage_rows.push(vec![Cell::Text("confirmed".into()), Cell::Bool(false), Cell::Int(2)]);
+        coverage_rows.push(vec![Cell::Null, Cell::Bool(true), Cell::Int(1)]);
+        let mut dup_rows = Rows::new(&["service_id", "start_time", "count", "session_ids"]);
+        dup_rows.push(vec![
+            Cell::Int(7),
+            Cell::Time(Utc.with_ymd_and_hms(2025, 1, 15, 14, 0, 0).unwrap()),
+            Cell::Int(2),
+            Cell::Ids(vec![11, 12]),
+        ]);
+        Report {
+            backend: BackendKind::Postgres,
+            database_url: "postgres://app:***@db/prod".into(),
+            error: None,
+            checks: vec![
+                CheckResult {
+                    id: CheckId::Coverage,
+                    status: Status::Fail,
+                    summary: "3 of 10 bookings have no session; 2 of those are scheduled, which blocks bookings.0013.".into(),
+                    metrics: vec![("total_bookings", 10), ("without_session", 3)],
+                    rows: coverage_rows,
+                    sample_kind: IdKind::Booking,
+                    sample_ids: vec![4, 5],
+                    sample_total: 3,
+                },
+                CheckResult {
+                    id: CheckId::DuplicateTimes,
+                    status: Status::Fail,
+                    summary: "1 group of workshop/course sessions share a service and start time (2 sessions in all).".into(),
+                    metrics: vec![("duplicate_groups", 1), ("duplicate_sessions", 2)],
+                    rows: dup_rows,
+                    sample_kind: IdKind::Session,
+                    sample_ids: vec![11, 12],
+                    sample_total: 2,
+                },
+                CheckResult::error(CheckId::TypeDistribution, "table \"x\" does not exist".into()),
+            ],
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! Tables for a person at a terminal: an overview of every check, then the findings of each
+//! check that has any, then the verdict. Fits the terminal's width when writing to one; colour
+//! only on a terminal and when `NO_COLOR` is not set, so files and pipes stay plain.
+
+use std::io::Write;
+
+use comfy_table::{Cell as TableCell, Color, ContentArrangement, Table, presets};
+
+use super::RenderOptions;
+use crate::report::{Cell, CheckResult, Report, Status};
+
+pub fn render(w: &mut dyn Write, report: &Report, options: &RenderOptions) -> std::io::Result<()> {
+    writeln!(
+        w,
+        "session-audit {} · {} · {}",
+        env!("CARGO_PKG_VERSION"),
+        report.backend.as_str(),
+        report.database_url
+    )?;
+    if let Some(error) = &report.error {
+        writeln!(w, "\nerror: {error}")?;
+    }
+    if !report.checks.is_empty() {
+        let mut overview = new_table(options);
+        overview.set_header(["check", "status", "summary"]);
+        for check in &report.checks {
+            overview.add_row(vec![
+                TableCell::new(check.id.as_str()),
+                status_cell(check.status, options),
+                TableCell::new(&check.summary),
+            ]);
+        }
+        writeln!(w, "\n{overview}")?;
+    }
+    for check in &report.checks {
+        details(w, check, options)?;
+    }
+    let verdict = report.verdict();
+    let counts: Vec<String> = [
+        (Status::Pass, "passed"),
+        (Status::Warn, "warned"),
+        (Status::Fail, "failed"),
+        (Status::Error, "could not run"),
+        (Status::Skipped, "skipped"),
+    ]
+    .iter()
+    .filter_map(|(status, word)| {
+        let n = report.count(*status);
+        (n > 0).then(|| format!("{n} {word}"))
+    })
+    .collect();
+    let counts = if counts.is_empty() { String::new() } else { format!("{}; ", counts.join(", ")) };
+    writeln!(w, "\nverdict: {} ({counts}exit code {})", verdict.as_str().to_uppercase(), verdict.exit_code())
+}
+
+fn details(w: &mut dyn Write, check: &CheckResult, options: &RenderOptions) -> std::io::Result<()> {
+    if check.metrics.is_empty() && check.rows.rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(w, "\n{} ({})", check.id.as_str(), check.status.as_str())?;
+    let metrics: Vec<String> = check.metrics.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    writeln!(w, "  {}", metrics.join("  "))?;
+    if !check.rows.rows.is_empty() {
+        let mut rows = new_table(options);
+        rows.set_header(check.rows.columns.iter().copied());
+        for row in &check.rows.rows {
+            // NULL and the empty string are different findings: show which is which.
+            rows.add_row(row.iter().map(|c| if *c == Cell::Null { "NULL".to_owned() } else { c.to_plain() }));
+        }
+        writeln!(w, "{rows}")?;
+    }
+    if check.sample_total > 0 {
+        let ids: Vec<String> = check.sample_ids.iter().map(i64::to_string).collect();
+        let shown = if (check.sample_ids.len() as i64) < check.sample_total {
+            format!(" (first {} of {})", check.sample_ids.len(), check.sample_total)
+        } else {
+            String::new()
+        };
+        writeln!(w, "  {} ids{shown}: {}", check.sample_kind.as_str(), ids.join(", "))?;
+    }
+    if check.status > Status::Pass {
+        writeln!(w, "  how to fix: {}", check.id.doc_path())?;
+    }
+    Ok(())
+}
+
+fn new_table(options: &RenderOptions) -> Table {
+    let mut table = Table::new();
+    table.load_preset(presets::UTF8_FULL_CONDENSED);
+    if options.terminal {
+        table.set_content_arrangement(ContentArrangement::Dynamic);
+    } else {
+        // Deterministic output for files and pipes: no width detection, no styling.
+        table.force_no_tty();
+    }
+    table
+}
+
+fn status_cell(status: Status, options: &RenderOptions) -> TableCell {
+    let cell = TableCell::new(status.as_str().to_uppercase());
+    if !options.color {
+        return cell;
+    }
+    match status {
+        Status::Pass => cell.fg(Color::Green),
+        Status::Warn => cell.fg(Color::Yellow),
+        Status::Fail | Status::Error => cell.fg(Color::Red),
+        Status::Skipped => cell.fg(Color::DarkGrey),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fixtures;
+
+    #[test]
+    fn table_shows_overview_details_and_verdict() {
+        let mut out = Vec::new();
+        render(&mut out, &fixtures::report(), &RenderOptions::default()).unwrap();
+        insta::assert_snapshot!(String::from_utf8(out).unwrap());
+    }
+}
