@@ -47,7 +47,10 @@ async fn check(args: &CheckArgs) -> Result<u8, AuditError> {
 async fn demo(args: &DemoArgs) -> Result<u8, AuditError> {
     demo::write(&args.path)?;
     let url = DatabaseUrl::parse(&args.path.to_string_lossy())?;
-    let settings = AuditSettings { sample: args.output.sample, ..AuditSettings::default() };
+    let settings = AuditSettings {
+        sample: args.output.sample,
+        ..AuditSettings::default()
+    };
     let options = SnapshotOptions {
         statement_timeout: Duration::from_secs(60),
         lock_timeout: Duration::from_secs(5),
@@ -79,7 +82,10 @@ fn emit(report: &Report, output: &OutputPlan) -> Result<(), AuditError> {
     for check in report.checks.iter().filter(|c| c.status == Status::Error) {
         eprintln!("error: check {}: {}", check.id, check.summary);
     }
-    if report.error.is_some() && output.path.is_none() && output.format == crate::render::Format::Table {
+    if report.error.is_some()
+        && output.path.is_none()
+        && output.format == crate::render::Format::Table
+    {
         return Ok(());
     }
     write_report(report, output)
@@ -102,13 +108,19 @@ fn emit_stopped(error: &AuditError, output: &OutputPlan) {
 
 fn write_report(report: &Report, output: &OutputPlan) -> Result<(), AuditError> {
     match &output.path {
-        Some(path) => write_atomically(path, |w| render(output.format, w, report, &RenderOptions::default())),
+        Some(path) => write_atomically(path, |w| {
+            render(output.format, w, report, &RenderOptions::default())
+        }),
         None => {
             let stdout = std::io::stdout();
             let terminal = stdout.is_terminal();
-            let options = RenderOptions { terminal, color: terminal && std::env::var_os("NO_COLOR").is_none() };
+            let options = RenderOptions {
+                terminal,
+                color: terminal && std::env::var_os("NO_COLOR").is_none(),
+            };
             let mut lock = stdout.lock();
-            let written = render(output.format, &mut lock, report, &options).and_then(|()| lock.flush());
+            let written =
+                render(output.format, &mut lock, report, &options).and_then(|()| lock.flush());
             match written {
                 // `| head` closed the pipe: the reader has what it wanted.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -124,7 +136,10 @@ fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), AuditError> {
-    let fail = |source| AuditError::Output { path: path.to_owned(), source };
+    let fail = |source| AuditError::Output {
+        path: path.to_owned(),
+        source,
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

@@ -10,9 +10,18 @@ use crate::error::AuditError;
 use crate::report::Report;
 use crate::settings::AuditSettings;
 
-pub async fn audit(url: &DatabaseUrl, options: SnapshotOptions, settings: &AuditSettings, checks: &[CheckId]) -> Report {
-    let mut report =
-        Report { backend: url.backend(), database_url: url.redacted.clone(), checks: Vec::new(), error: None };
+pub async fn audit(
+    url: &DatabaseUrl,
+    options: SnapshotOptions,
+    settings: &AuditSettings,
+    checks: &[CheckId],
+) -> Report {
+    let mut report = Report {
+        backend: url.backend(),
+        database_url: url.redacted.clone(),
+        checks: Vec::new(),
+        error: None,
+    };
     let mut snapshot = match Snapshot::open(url, options).await {
         Ok(snapshot) => snapshot,
         Err(e) => {
@@ -23,7 +32,13 @@ pub async fn audit(url: &DatabaseUrl, options: SnapshotOptions, settings: &Audit
     match Schema::read(&mut snapshot).await {
         Ok(schema) => report.checks = run_checks(&mut snapshot, &schema, settings, checks).await,
         Err(e) => {
-            report.error = Some(AuditError::Schema { url: url.redacted.clone(), reason: e.to_string() }.to_string());
+            report.error = Some(
+                AuditError::Schema {
+                    url: url.redacted.clone(),
+                    reason: e.to_string(),
+                }
+                .to_string(),
+            );
         }
     }
     snapshot.close().await;

@@ -55,7 +55,9 @@ impl Rng {
 
 /// Minutes since 2025-01-06 00:00 UTC (a Monday) as Django's SQLite text.
 fn at(minutes: u64) -> String {
-    let base = chrono::NaiveDate::from_ymd_opt(2025, 1, 6).and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or_default();
+    let base = chrono::NaiveDate::from_ymd_opt(2025, 1, 6)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .unwrap_or_default();
     let t = base + chrono::Duration::minutes(minutes as i64);
     t.format("%Y-%m-%d %H:%M:%S").to_string()
 }
@@ -73,12 +75,25 @@ struct Sql {
 
 impl Sql {
     #[allow(clippy::too_many_arguments)]
-    fn session(&mut self, service: u64, start: Option<String>, minutes: u64, max: u64, current: u64, kind: &str, visibility: &str) -> u64 {
+    fn session(
+        &mut self,
+        service: u64,
+        start: Option<String>,
+        minutes: u64,
+        max: u64,
+        current: u64,
+        kind: &str,
+        visibility: &str,
+    ) -> u64 {
         self.next_session += 1;
         let (start_sql, end_sql) = match &start {
             Some(s) => {
                 let end = chrono::NaiveDateTime::parse_from_str(&s[..19], "%Y-%m-%d %H:%M:%S")
-                    .map(|t| (t + chrono::Duration::minutes(minutes as i64)).format("%Y-%m-%d %H:%M:%S").to_string())
+                    .map(|t| {
+                        (t + chrono::Duration::minutes(minutes as i64))
+                            .format("%Y-%m-%d %H:%M:%S")
+                            .to_string()
+                    })
                     .unwrap_or_default();
                 (format!("'{s}'"), format!("'{end}'"))
             }
@@ -91,11 +106,21 @@ impl Sql {
         self.next_session
     }
 
-    fn booking(&mut self, service: u64, session: Option<u64>, status: &str, start: Option<&str>, user: u64) {
+    fn booking(
+        &mut self,
+        service: u64,
+        session: Option<u64>,
+        status: &str,
+        start: Option<&str>,
+        user: u64,
+    ) {
         self.next_booking += 1;
         let session = session.map_or("NULL".into(), |s| s.to_string());
         let (start, end) = match start {
-            Some(s) => (format!("'{s}'"), format!("'{}'", s.replace(":00:00", ":59:00"))),
+            Some(s) => (
+                format!("'{s}'"),
+                format!("'{}'", s.replace(":00:00", ":59:00")),
+            ),
             None => ("NULL".into(), "NULL".into()),
         };
         self.bookings.push(format!(
@@ -134,30 +159,68 @@ fn generate() -> String {
     out.push_str(&services.join(", "));
     out.push_str(";\n");
 
-    let statuses = ["confirmed", "confirmed", "confirmed", "completed", "completed", "canceled", "pending_payment"];
+    let statuses = [
+        "confirmed",
+        "confirmed",
+        "confirmed",
+        "completed",
+        "completed",
+        "canceled",
+        "pending_payment",
+    ];
     // 1-to-1: one private session per booking, the legacy times copied by migration 0019.
     for _ in 0..3_000 {
         let service = 1 + rng.below(18);
         let start = at(rng.below(300) * DAY + 8 * 60 + rng.below(20) * 30);
         let status = statuses[rng.below(statuses.len() as u64) as usize];
-        let session = sql.session(service, Some(start.clone()), 60, 1, 1, "individual", "private");
-        sql.booking(service, Some(session), status, Some(&start), 1 + rng.below(900));
+        let session = sql.session(
+            service,
+            Some(start.clone()),
+            60,
+            1,
+            1,
+            "individual",
+            "private",
+        );
+        sql.booking(
+            service,
+            Some(session),
+            status,
+            Some(&start),
+            1 + rng.below(900),
+        );
     }
     // Two 1-to-1 sessions of one service at one time: allowed, never reported.
     for _ in 0..2 {
         let start = at(40 * DAY + 10 * 60);
         let session = sql.session(3, Some(start.clone()), 60, 1, 1, "individual", "private");
-        sql.booking(3, Some(session), "confirmed", Some(&start), 1 + rng.below(900));
+        sql.booking(
+            3,
+            Some(session),
+            "confirmed",
+            Some(&start),
+            1 + rng.below(900),
+        );
     }
     // Workshops (weekly) and courses (twice a week): public sessions with several bookings.
     for service in 19..=30u64 {
-        let (kind, count, step) = if service <= 25 { ("workshop", 12, 7 * DAY) } else { ("course_session", 8, 3 * DAY) };
+        let (kind, count, step) = if service <= 25 {
+            ("workshop", 12, 7 * DAY)
+        } else {
+            ("course_session", 8, 3 * DAY)
+        };
         for week in 0..count {
             let start = at(service * DAY + week * step + 17 * 60);
             let seats = 3 + rng.below(8);
             let session = sql.session(service, Some(start), 90, 12, seats, kind, "public");
             for _ in 0..seats {
-                sql.booking(service, Some(session), "confirmed", None, 1 + rng.below(900));
+                sql.booking(
+                    service,
+                    Some(session),
+                    "confirmed",
+                    None,
+                    1 + rng.below(900),
+                );
             }
         }
     }
@@ -170,15 +233,55 @@ fn generate() -> String {
     sql.session(27, Some(dup.clone()), 90, 10, 0, "course_session", "public");
     sql.session(27, Some(dup), 90, 10, 0, "course_session", "public");
     let shifted = at(21 * DAY + 4 * 7 * DAY + 19 * 60);
-    sql.session(21, Some(format!("{shifted}+02:00")), 90, 12, 0, "workshop", "public");
+    sql.session(
+        21,
+        Some(format!("{shifted}+02:00")),
+        90,
+        12,
+        0,
+        "workshop",
+        "public",
+    );
     // Not yet scheduled: NULL start times are not duplicates of each other.
     sql.session(20, None, 90, 12, 0, "workshop", "public");
     sql.session(20, None, 90, 12, 0, "workshop", "public");
     // Unknown values and unexpected pairs, written the way hand edits write them.
-    sql.session(22, Some(format!("{}T17:00:00Z", &at(250 * DAY)[..10])), 90, 12, 0, "Workshop", "public");
-    sql.session(26, Some(at(251 * DAY + 17 * 60)), 90, 10, 0, "course_session", "");
-    sql.session(23, Some(at(252 * DAY + 17 * 60)), 90, 12, 0, "workshop", "private");
-    sql.session(24, Some(at(253 * DAY + 17 * 60)), 90, 12, 0, "workshop", "private");
+    sql.session(
+        22,
+        Some(format!("{}T17:00:00Z", &at(250 * DAY)[..10])),
+        90,
+        12,
+        0,
+        "Workshop",
+        "public",
+    );
+    sql.session(
+        26,
+        Some(at(251 * DAY + 17 * 60)),
+        90,
+        10,
+        0,
+        "course_session",
+        "",
+    );
+    sql.session(
+        23,
+        Some(at(252 * DAY + 17 * 60)),
+        90,
+        12,
+        0,
+        "workshop",
+        "private",
+    );
+    sql.session(
+        24,
+        Some(at(253 * DAY + 17 * 60)),
+        90,
+        12,
+        0,
+        "workshop",
+        "private",
+    );
     // Bookings the migration missed: scheduled ones block bookings.0013, the others do not.
     for (status, with_start) in [
         ("confirmed", true),
@@ -197,7 +300,13 @@ fn generate() -> String {
         ("confirmed", false),
     ] {
         let start = with_start.then(|| at(rng.below(300) * DAY + 9 * 60));
-        sql.booking(1 + rng.below(18), None, status, start.as_deref(), 1 + rng.below(900));
+        sql.booking(
+            1 + rng.below(18),
+            None,
+            status,
+            start.as_deref(),
+            1 + rng.below(900),
+        );
     }
 
     for chunk in sql.sessions.chunks(500) {
@@ -217,9 +326,14 @@ fn generate() -> String {
 /// Writes the demo database at `path` (see the module docs for when it may replace a file).
 pub fn write(path: &Path) -> Result<(), AuditError> {
     if path.exists() && !is_demo_database(path) {
-        return Err(AuditError::DemoWouldOverwrite { path: path.to_owned() });
+        return Err(AuditError::DemoWouldOverwrite {
+            path: path.to_owned(),
+        });
     }
-    let fail = |reason: String| AuditError::Demo { path: path.to_owned(), reason };
+    let fail = |reason: String| AuditError::Demo {
+        path: path.to_owned(),
+        reason,
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -227,7 +341,11 @@ pub fn write(path: &Path) -> Result<(), AuditError> {
     let temp = tempfile::Builder::new()
         .prefix(".session-audit-demo")
         .tempfile_in(dir)
-        .map_err(|e| fail(format!("{e}; check that the directory exists and is writable")))?;
+        .map_err(|e| {
+            fail(format!(
+                "{e}; check that the directory exists and is writable"
+            ))
+        })?;
     let temp_path = temp.path().to_string_lossy().into_owned();
     {
         let mut conn = SqliteConnection::establish(&temp_path).map_err(|e| fail(e.to_string()))?;
@@ -242,7 +360,9 @@ pub fn write(path: &Path) -> Result<(), AuditError> {
 
 /// Reads the SQLite header: bytes 0-15 are the magic string, 68-71 the application id.
 fn is_demo_database(path: &Path) -> bool {
-    let Ok(bytes) = std::fs::read(path) else { return false };
+    let Ok(bytes) = std::fs::read(path) else {
+        return false;
+    };
     bytes.len() >= 72
         && bytes.starts_with(b"SQLite format 3\0")
         && u32::from_be_bytes([bytes[68], bytes[69], bytes[70], bytes[71]]) == DEMO_APPLICATION_ID
@@ -257,13 +377,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let foreign = dir.path().join("prod.sqlite3");
         std::fs::write(&foreign, b"not a demo").unwrap();
-        assert!(matches!(write(&foreign), Err(AuditError::DemoWouldOverwrite { .. })));
+        assert!(matches!(
+            write(&foreign),
+            Err(AuditError::DemoWouldOverwrite { .. })
+        ));
         assert_eq!(std::fs::read(&foreign).unwrap(), b"not a demo");
 
         let demo = dir.path().join("demo.sqlite3");
         write(&demo).unwrap();
         let first = std::fs::read(&demo).unwrap();
         write(&demo).unwrap();
-        assert_eq!(std::fs::read(&demo).unwrap(), first, "the demo is deterministic");
+        assert_eq!(
+            std::fs::read(&demo).unwrap(),
+            first,
+            "the demo is deterministic"
+        );
     }
 }

@@ -9,7 +9,9 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
-    #[error("no database given: pass --database-url URL or set DATABASE_URL (postgres://…, sqlite://PATH or a file path)")]
+    #[error(
+        "no database given: pass --database-url URL or set DATABASE_URL (postgres://…, sqlite://PATH or a file path)"
+    )]
     NoDatabaseUrl,
 
     #[error("unsupported database URL {url}: {reason}")]
@@ -18,7 +20,9 @@ pub enum AuditError {
     #[error("invalid database URL {url}: {reason}")]
     InvalidUrl { url: String, reason: String },
 
-    #[error("SQLite database {path} does not exist; session-audit never creates databases: check the path (or run `session-audit demo` for a demo database)")]
+    #[error(
+        "SQLite database {path} does not exist; session-audit never creates databases: check the path (or run `session-audit demo` for a demo database)"
+    )]
     SqliteMissing { path: PathBuf },
 
     #[error("{path} is {reason}, not a SQLite database; check the path")]
@@ -49,7 +53,9 @@ pub enum AuditError {
     #[error("cannot write the report: {0}")]
     Write(#[source] std::io::Error),
 
-    #[error("{path} exists and is not a session-audit demo database; refusing to overwrite it: pass another path")]
+    #[error(
+        "{path} exists and is not a session-audit demo database; refusing to overwrite it: pass another path"
+    )]
     DemoWouldOverwrite { path: PathBuf },
 
     #[error("cannot create the demo database {path}: {reason}")]

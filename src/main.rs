@@ -21,7 +21,10 @@ use clap::Parser;
 fn main() -> ExitCode {
     // Usage errors exit with 2 from here, as the exit-code contract says.
     let cli = cli::Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

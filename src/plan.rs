@@ -28,17 +28,28 @@ pub struct CheckPlan {
 
 impl OutputPlan {
     pub fn from_args(args: &OutputArgs) -> Self {
-        OutputPlan { format: args.format, path: args.output.clone() }
+        OutputPlan {
+            format: args.format,
+            path: args.output.clone(),
+        }
     }
 }
 
 impl CheckPlan {
     pub fn from_args(args: &CheckArgs) -> Result<Self, AuditError> {
-        let raw_url = args.database_url.as_deref().ok_or(AuditError::NoDatabaseUrl)?;
+        let raw_url = args
+            .database_url
+            .as_deref()
+            .ok_or(AuditError::NoDatabaseUrl)?;
         let url = DatabaseUrl::parse(raw_url)?;
-        for (flag, name) in [("--bookings-table", &args.tables.bookings_table), ("--sessions-table", &args.tables.sessions_table)] {
+        for (flag, name) in [
+            ("--bookings-table", &args.tables.bookings_table),
+            ("--sessions-table", &args.tables.sessions_table),
+        ] {
             if name.trim().is_empty() {
-                return Err(AuditError::Usage(format!("{flag} is empty; give the table's name")));
+                return Err(AuditError::Usage(format!(
+                    "{flag} is empty; give the table's name"
+                )));
             }
         }
         let settings = AuditSettings {

@@ -92,7 +92,11 @@ impl Cell {
 
 /// "1 booking", "3 bookings": counts in summaries read as sentences.
 pub fn count_of(n: i64, singular: &str, plural: &str) -> String {
-    if n == 1 { format!("1 {singular}") } else { format!("{n} {plural}") }
+    if n == 1 {
+        format!("1 {singular}")
+    } else {
+        format!("{n} {plural}")
+    }
 }
 
 /// RFC 3339 in UTC with a `Z`, fractional seconds only when there are any.
@@ -109,11 +113,18 @@ pub struct Rows {
 
 impl Rows {
     pub fn new(columns: &[&'static str]) -> Self {
-        Rows { columns: columns.to_vec(), rows: Vec::new() }
+        Rows {
+            columns: columns.to_vec(),
+            rows: Vec::new(),
+        }
     }
 
     pub fn push(&mut self, row: Vec<Cell>) {
-        debug_assert_eq!(row.len(), self.columns.len(), "row width must match the columns");
+        debug_assert_eq!(
+            row.len(),
+            self.columns.len(),
+            "row width must match the columns"
+        );
         self.rows.push(row);
     }
 }
@@ -203,7 +214,10 @@ mod tests {
             database_url: "x.db".into(),
             checks: statuses
                 .iter()
-                .map(|s| CheckResult { status: *s, ..CheckResult::error(CheckId::Coverage, String::new()) })
+                .map(|s| CheckResult {
+                    status: *s,
+                    ..CheckResult::error(CheckId::Coverage, String::new())
+                })
                 .collect(),
             error: None,
         }
@@ -211,9 +225,18 @@ mod tests {
 
     #[test]
     fn verdict_is_the_worst_status_and_warnings_pass() {
-        assert_eq!(with_statuses(&[Status::Pass, Status::Warn, Status::Skipped]).verdict(), Verdict::Pass);
-        assert_eq!(with_statuses(&[Status::Pass, Status::Fail]).verdict(), Verdict::Fail);
-        assert_eq!(with_statuses(&[Status::Fail, Status::Error]).verdict(), Verdict::Error);
+        assert_eq!(
+            with_statuses(&[Status::Pass, Status::Warn, Status::Skipped]).verdict(),
+            Verdict::Pass
+        );
+        assert_eq!(
+            with_statuses(&[Status::Pass, Status::Fail]).verdict(),
+            Verdict::Fail
+        );
+        assert_eq!(
+            with_statuses(&[Status::Fail, Status::Error]).verdict(),
+            Verdict::Error
+        );
         let mut stopped = with_statuses(&[Status::Pass]);
         stopped.error = Some("connection refused".into());
         assert_eq!(stopped.verdict(), Verdict::Error);
@@ -221,7 +244,9 @@ mod tests {
 
     #[test]
     fn times_are_rfc3339_utc() {
-        let t = DateTime::parse_from_rfc3339("2025-01-15T16:00:00+02:00").unwrap().with_timezone(&Utc);
+        let t = DateTime::parse_from_rfc3339("2025-01-15T16:00:00+02:00")
+            .unwrap()
+            .with_timezone(&Utc);
         assert_eq!(format_time(&t), "2025-01-15T14:00:00Z");
     }
 }

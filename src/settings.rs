@@ -83,10 +83,14 @@ impl Default for AuditSettings {
             sample: SampleLimit::First(20),
             session_types: strings(&["individual", "workshop", "course_session"]),
             visibilities: strings(&["public", "private", "unlisted"]),
-            expected_pairs: [("individual", "private"), ("workshop", "public"), ("course_session", "public")]
-                .iter()
-                .map(|(t, v)| ((*t).to_owned(), (*v).to_owned()))
-                .collect(),
+            expected_pairs: [
+                ("individual", "private"),
+                ("workshop", "public"),
+                ("course_session", "public"),
+            ]
+            .iter()
+            .map(|(t, v)| ((*t).to_owned(), (*v).to_owned()))
+            .collect(),
             non_scheduled_statuses: strings(&["draft", "canceled"]),
             exclusive_time_types: strings(&["workshop", "course_session"]),
         }

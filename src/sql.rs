@@ -12,11 +12,11 @@
 
 use std::collections::BTreeMap;
 
+use diesel::QueryResult;
 use diesel::backend::Backend;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
 use diesel::sql_types::{BigInt, HasSqlType, Text, Untyped};
-use diesel::QueryResult;
 
 /// One piece of a parsed template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -241,7 +241,10 @@ mod tests {
             TemplateError::UnboundIdentifier("t".into())
         );
         let b = Bindings::default().texts("v", &[]);
-        assert_eq!(bind("SELECT :v", &b).unwrap_err(), TemplateError::EmptyList("v".into()));
+        assert_eq!(
+            bind("SELECT :v", &b).unwrap_err(),
+            TemplateError::EmptyList("v".into())
+        );
     }
 
     #[test]
@@ -249,6 +252,9 @@ mod tests {
         let b = Bindings::default().identifier("t", "x\"; DROP TABLE y; --");
         let q = bind("SELECT 1 FROM :\"t\"", &b).unwrap();
         let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&q).to_string();
-        assert!(sql.starts_with("SELECT 1 FROM `x\"; DROP TABLE y; --`"), "{sql}");
+        assert!(
+            sql.starts_with("SELECT 1 FROM `x\"; DROP TABLE y; --`"),
+            "{sql}"
+        );
     }
 }

@@ -45,7 +45,11 @@ mod tests {
             "2025-01-15 09:00:00-05:00",
             "2025-01-15 14:00:00.000",
         ] {
-            assert_eq!(parse_db_time(text).unwrap().to_rfc3339(), "2025-01-15T14:00:00+00:00", "{text}");
+            assert_eq!(
+                parse_db_time(text).unwrap().to_rfc3339(),
+                "2025-01-15T14:00:00+00:00",
+                "{text}"
+            );
         }
     }
 
@@ -57,7 +61,13 @@ mod tests {
 
     #[test]
     fn non_timestamps_are_errors() {
-        for text in ["2025-01-15", "15/01/2025 14:00", "", "1736949600", "2025-13-01 00:00:00"] {
+        for text in [
+            "2025-01-15",
+            "15/01/2025 14:00",
+            "",
+            "1736949600",
+            "2025-13-01 00:00:00",
+        ] {
             assert!(parse_db_time(text).is_err(), "{text}");
         }
     }

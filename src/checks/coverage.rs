@@ -16,7 +16,10 @@ use crate::sql::{Bindings, bind};
 pub const SPEC: CheckSpec = CheckSpec {
     id: "coverage",
     title: "Every booking references a ServiceSession",
-    needs: &[(TableRole::Bookings, &["id", "service_session_id", "status", "start_time"])],
+    needs: &[(
+        TableRole::Bookings,
+        &["id", "service_session_id", "status", "start_time"],
+    )],
     sample_kind: IdKind::Booking,
 };
 
@@ -41,35 +44,71 @@ pub(super) struct Id {
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
     let settings = ctx.settings;
     let tables = Bindings::default().identifier("bookings", &settings.bookings_table);
-    let groups: Vec<Group> = ctx.snapshot.load(bind(include_str!("../../queries/coverage.sql"), &tables)?).await?;
+    let groups: Vec<Group> = ctx
+        .snapshot
+        .load(bind(include_str!("../../queries/coverage.sql"), &tables)?)
+        .await?;
 
     let total: i64 = groups.iter().map(|g| g.count).sum();
     let mut without: Vec<&Group> = groups.iter().filter(|g| g.without_session).collect();
     let without_session: i64 = without.iter().map(|g| g.count).sum();
     let is_scheduled = |g: &Group| {
-        !g.start_time_null && g.status.as_ref().is_none_or(|s| !settings.non_scheduled_statuses.contains(s))
+        !g.start_time_null
+            && g.status
+                .as_ref()
+                .is_none_or(|s| !settings.non_scheduled_statuses.contains(s))
     };
-    let scheduled_without_session: i64 = without.iter().filter(|g| is_scheduled(g)).map(|g| g.count).sum();
+    let scheduled_without_session: i64 = without
+        .iter()
+        .filter(|g| is_scheduled(g))
+        .map(|g| g.count)
+        .sum();
 
     // Deterministic on every backend: NULL statuses first, then by status, then by NULL-ness.
     without.sort_by(|a, b| (&a.status, a.start_time_null).cmp(&(&b.status, b.start_time_null)));
     let mut rows = Rows::new(&["status", "start_time_null", "count"]);
     for g in &without {
-        rows.push(vec![Cell::text(g.status.clone()), Cell::Bool(g.start_time_null), Cell::Int(g.count)]);
+        rows.push(vec![
+            Cell::text(g.status.clone()),
+            Cell::Bool(g.start_time_null),
+            Cell::Int(g.count),
+        ]);
     }
 
     let sample_ids = if without_session > 0 {
         let query = bind(
             include_str!("../../queries/coverage_sample.sql"),
-            &tables.clone().int("sample_limit", settings.sample.as_sql_limit()),
+            &tables
+                .clone()
+                .int("sample_limit", settings.sample.as_sql_limit()),
         )?;
-        ctx.snapshot.load::<Id>(query).await?.into_iter().map(|r| r.id).collect()
+        ctx.snapshot
+            .load::<Id>(query)
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect()
     } else {
         Vec::new()
     };
 
-    let (status, summary) = if without_session == 0 {
-        (Status::Pass, format!("All {} reference a session.", count_of(total, "booking", "bookings")))
+    let (status, summary) = if total == 0 {
+        // Nothing to verify is not a pass: it is usually the wrong database or table.
+        (
+            Status::Warn,
+            format!(
+                "{} is empty: nothing to verify; check that this is the right database and table.",
+                settings.bookings_table
+            ),
+        )
+    } else if without_session == 0 {
+        (
+            Status::Pass,
+            format!(
+                "All {} reference a session.",
+                count_of(total, "booking", "bookings")
+            ),
+        )
     } else {
         (
             Status::Fail,

@@ -17,7 +17,10 @@ use crate::time::parse_db_time;
 pub const SPEC: CheckSpec = CheckSpec {
     id: "duplicate-times",
     title: "Workshops and courses have no duplicate times",
-    needs: &[(TableRole::Sessions, &["id", "service_id", "session_type", "start_time"])],
+    needs: &[(
+        TableRole::Sessions,
+        &["id", "service_id", "session_type", "start_time"],
+    )],
     sample_kind: IdKind::Session,
 };
 
@@ -49,28 +52,41 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         let ids = parse_ids(&group.session_ids)?;
         let Some(text) = group.start_time else {
             return Err(CheckError::BadData(format!(
-                "{} sessions in {} (ids {}) have a start_time that is not a timestamp; fix those values",
-                group.count,
+                "{} in {} (ids {}) {} a start_time that is not a timestamp; fix those values (Django writes e.g. 2025-01-15 14:00:00)",
+                count_of(group.count, "session", "sessions"),
                 settings.sessions_table,
-                ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+                ids.iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if group.count == 1 { "has" } else { "have" }
             )));
         };
         let start = parse_db_time(&text).map_err(CheckError::BadData)?;
         parsed.push((group.service_id, start, group.count, ids));
     }
-    parsed.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    parsed.sort_by_key(|g| (g.0, g.1));
 
     let mut rows = Rows::new(&["service_id", "start_time", "count", "session_ids"]);
     let mut sample_ids = Vec::new();
     for (service_id, start, count, ids) in &parsed {
         let room = settings.sample.take().saturating_sub(sample_ids.len());
         sample_ids.extend(ids.iter().take(room));
-        rows.push(vec![Cell::Int(*service_id), Cell::Time(*start), Cell::Int(*count), Cell::Ids(ids.clone())]);
+        rows.push(vec![
+            Cell::Int(*service_id),
+            Cell::Time(*start),
+            Cell::Int(*count),
+            Cell::Ids(ids.clone()),
+        ]);
     }
     let groups = parsed.len() as i64;
     let sessions: i64 = parsed.iter().map(|g| g.2).sum();
     let (status, summary) = if groups == 0 {
-        (Status::Pass, "No workshop or course session shares its service and start time with another.".to_owned())
+        (
+            Status::Pass,
+            "No workshop or course session shares its service and start time with another."
+                .to_owned(),
+        )
     } else {
         (
             Status::Fail,
@@ -85,7 +101,10 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         id: CheckId::DuplicateTimes,
         status,
         summary,
-        metrics: vec![("duplicate_groups", groups), ("duplicate_sessions", sessions)],
+        metrics: vec![
+            ("duplicate_groups", groups),
+            ("duplicate_sessions", sessions),
+        ],
         rows,
         sample_kind: SPEC.sample_kind,
         sample_ids,

@@ -22,7 +22,11 @@ pub enum CheckId {
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 3] = [CheckId::Coverage, CheckId::TypeDistribution, CheckId::DuplicateTimes];
+    pub const ALL: [CheckId; 3] = [
+        CheckId::Coverage,
+        CheckId::TypeDistribution,
+        CheckId::DuplicateTimes,
+    ];
 
     pub fn as_str(self) -> &'static str {
         self.spec().id
@@ -98,7 +102,12 @@ mod tests {
         for id in CheckId::ALL {
             let clap_name = id.to_possible_value().map(|v| v.get_name().to_owned());
             assert_eq!(clap_name.as_deref(), Some(id.as_str()));
-            assert!(id.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{id}");
+            assert!(
+                id.as_str()
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{id}"
+            );
         }
         assert_eq!(CheckId::value_variants().len(), CheckId::ALL.len());
     }

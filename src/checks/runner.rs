@@ -44,17 +44,32 @@ fn preflight(id: CheckId, schema: &Schema, settings: &AuditSettings) -> Result<(
         if !schema.has_table(table) {
             let candidates = schema.candidates(table, columns);
             let hint = if candidates.is_empty() {
-                format!("no similar table found; check {} and that this is the right database", role.flag())
+                format!(
+                    "no similar table found; check {} and that this is the right database",
+                    role.flag()
+                )
             } else {
-                format!("tables that look like it: {}; set {} to the right one", candidates.join(", "), role.flag())
+                format!(
+                    "tables that look like it: {}; set {} to the right one",
+                    candidates.join(", "),
+                    role.flag()
+                )
             };
             return Err(format!("table \"{table}\" does not exist; {hint}"));
         }
-        let missing: Vec<&str> = columns.iter().copied().filter(|c| !schema.has_column(table, c)).collect();
+        let missing: Vec<&str> = columns
+            .iter()
+            .copied()
+            .filter(|c| !schema.has_column(table, c))
+            .collect();
         if !missing.is_empty() {
             return Err(format!(
                 "table \"{table}\" has no column {}; apply the migrations up to services 0019 or point {} at the right table",
-                missing.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", "),
+                missing
+                    .iter()
+                    .map(|c| format!("\"{c}\""))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 role.flag()
             ));
         }
@@ -70,9 +85,16 @@ mod tests {
     fn missing_table_names_look_alikes_and_the_flag() {
         let schema = Schema::from_tables(&[(
             "service_sessions",
-            &["id", "service_id", "session_type", "visibility", "start_time"],
+            &[
+                "id",
+                "service_id",
+                "session_type",
+                "visibility",
+                "start_time",
+            ],
         )]);
-        let message = preflight(CheckId::DuplicateTimes, &schema, &AuditSettings::default()).unwrap_err();
+        let message =
+            preflight(CheckId::DuplicateTimes, &schema, &AuditSettings::default()).unwrap_err();
         assert_eq!(
             message,
             "table \"services_servicesession\" does not exist; tables that look like it: service_sessions; set --sessions-table to the right one"
@@ -83,6 +105,9 @@ mod tests {
     fn missing_column_is_named() {
         let schema = Schema::from_tables(&[("bookings_booking", &["id", "status", "start_time"])]);
         let message = preflight(CheckId::Coverage, &schema, &AuditSettings::default()).unwrap_err();
-        assert!(message.contains("no column \"service_session_id\""), "{message}");
+        assert!(
+            message.contains("no column \"service_session_id\""),
+            "{message}"
+        );
     }
 }

@@ -19,7 +19,10 @@ use crate::time::parse_db_time;
 pub const SPEC: CheckSpec = CheckSpec {
     id: "type-distribution",
     title: "Session types and visibilities are the expected pairs",
-    needs: &[(TableRole::Sessions, &["id", "session_type", "visibility", "start_time"])],
+    needs: &[(
+        TableRole::Sessions,
+        &["id", "session_type", "visibility", "start_time"],
+    )],
     sample_kind: IdKind::Session,
 };
 
@@ -58,13 +61,23 @@ impl PairVerdict {
     }
 }
 
-fn judge(settings: &AuditSettings, session_type: Option<&str>, visibility: Option<&str>) -> PairVerdict {
+fn judge(
+    settings: &AuditSettings,
+    session_type: Option<&str>,
+    visibility: Option<&str>,
+) -> PairVerdict {
     let (Some(t), Some(v)) = (session_type, visibility) else {
         return PairVerdict::Unknown;
     };
-    if !settings.session_types.iter().any(|k| k == t) || !settings.visibilities.iter().any(|k| k == v) {
+    if !settings.session_types.iter().any(|k| k == t)
+        || !settings.visibilities.iter().any(|k| k == v)
+    {
         PairVerdict::Unknown
-    } else if settings.expected_pairs.iter().any(|(et, ev)| et == t && ev == v) {
+    } else if settings
+        .expected_pairs
+        .iter()
+        .any(|(et, ev)| et == t && ev == v)
+    {
         PairVerdict::Expected
     } else {
         PairVerdict::Unexpected
@@ -83,24 +96,42 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
     let unreadable: i64 = pairs.iter().map(|p| p.unreadable_times).sum();
     if unreadable > 0 {
         return Err(CheckError::BadData(format!(
-            "{unreadable} sessions in {} have a start_time that is not a timestamp, so they cannot be ordered or compared; \
-             find them with: SELECT id, start_time FROM {} WHERE strftime('%s', start_time) IS NULL AND start_time IS NOT NULL",
-            settings.sessions_table, settings.sessions_table
+            "{} in {} {} a start_time that is not a timestamp, so they cannot be ordered or compared; \
+             fix those values (Django writes e.g. 2025-01-15 14:00:00)",
+            count_of(unreadable, "session", "sessions"),
+            settings.sessions_table,
+            if unreadable == 1 { "has" } else { "have" }
         )));
     }
 
     pairs.sort_by(|a, b| (&a.session_type, &a.visibility).cmp(&(&b.session_type, &b.visibility)));
     let total: i64 = pairs.iter().map(|p| p.count).sum();
-    let mut rows = Rows::new(&["session_type", "visibility", "count", "earliest", "latest", "verdict"]);
+    let mut rows = Rows::new(&[
+        "session_type",
+        "visibility",
+        "count",
+        "earliest",
+        "latest",
+        "verdict",
+    ]);
     let (mut unknown, mut unexpected) = (0i64, 0i64);
     for pair in &pairs {
-        let verdict = judge(settings, pair.session_type.as_deref(), pair.visibility.as_deref());
+        let verdict = judge(
+            settings,
+            pair.session_type.as_deref(),
+            pair.visibility.as_deref(),
+        );
         match verdict {
             PairVerdict::Unknown => unknown += pair.count,
             PairVerdict::Unexpected => unexpected += pair.count,
             _ => {}
         }
-        let time = |t: &Option<String>| t.as_deref().map(parse_db_time).transpose().map_err(CheckError::BadData);
+        let time = |t: &Option<String>| {
+            t.as_deref()
+                .map(parse_db_time)
+                .transpose()
+                .map_err(CheckError::BadData)
+        };
         rows.push(vec![
             Cell::text(pair.session_type.clone()),
             Cell::text(pair.visibility.clone()),
@@ -112,7 +143,9 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
     }
     let mut missing = 0i64;
     for (t, v) in &settings.expected_pairs {
-        let present = pairs.iter().any(|p| p.session_type.as_ref() == Some(t) && p.visibility.as_ref() == Some(v));
+        let present = pairs
+            .iter()
+            .any(|p| p.session_type.as_ref() == Some(t) && p.visibility.as_ref() == Some(v));
         if !present {
             missing += 1;
             rows.push(vec![
@@ -132,13 +165,29 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
             .texts("session_types", &settings.session_types)
             .texts("visibilities", &settings.visibilities)
             .int("sample_limit", settings.sample.as_sql_limit());
-        let query = bind(include_str!("../../queries/type_distribution_sample.sql"), &bindings)?;
-        ctx.snapshot.load::<Id>(query).await?.into_iter().map(|r| r.id).collect()
+        let query = bind(
+            include_str!("../../queries/type_distribution_sample.sql"),
+            &bindings,
+        )?;
+        ctx.snapshot
+            .load::<Id>(query)
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect()
     } else {
         Vec::new()
     };
 
-    let (status, summary) = if unknown > 0 {
+    let (status, summary) = if total == 0 {
+        (
+            Status::Warn,
+            format!(
+                "{} is empty: nothing to verify; check that this is the right database and table.",
+                settings.sessions_table
+            ),
+        )
+    } else if unknown > 0 {
         (
             Status::Fail,
             format!(
@@ -155,7 +204,13 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
             ),
         )
     } else {
-        (Status::Pass, format!("All {} have an expected (session_type, visibility) pair.", count_of(total, "session", "sessions")))
+        (
+            Status::Pass,
+            format!(
+                "All {} have an expected (session_type, visibility) pair.",
+                count_of(total, "session", "sessions")
+            ),
+        )
     };
     Ok(CheckResult {
         id: CheckId::TypeDistribution,
@@ -182,10 +237,22 @@ mod tests {
     #[test]
     fn pairs_are_judged_exactly() {
         let s = AuditSettings::default();
-        assert_eq!(judge(&s, Some("individual"), Some("private")), PairVerdict::Expected);
-        assert_eq!(judge(&s, Some("workshop"), Some("private")), PairVerdict::Unexpected);
-        assert_eq!(judge(&s, Some("Workshop"), Some("public")), PairVerdict::Unknown);
-        assert_eq!(judge(&s, Some("workshop "), Some("public")), PairVerdict::Unknown);
+        assert_eq!(
+            judge(&s, Some("individual"), Some("private")),
+            PairVerdict::Expected
+        );
+        assert_eq!(
+            judge(&s, Some("workshop"), Some("private")),
+            PairVerdict::Unexpected
+        );
+        assert_eq!(
+            judge(&s, Some("Workshop"), Some("public")),
+            PairVerdict::Unknown
+        );
+        assert_eq!(
+            judge(&s, Some("workshop "), Some("public")),
+            PairVerdict::Unknown
+        );
         assert_eq!(judge(&s, Some("workshop"), Some("")), PairVerdict::Unknown);
         assert_eq!(judge(&s, None, Some("public")), PairVerdict::Unknown);
     }

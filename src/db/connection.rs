@@ -26,8 +26,9 @@ pub trait Row: QueryableByName<Sqlite> + Send + 'static {}
 impl<T: QueryableByName<Sqlite> + Send + 'static> Row for T {}
 
 pub enum Connection {
+    // Boxed: the PostgreSQL connection is ten times the size of the others.
     #[cfg(feature = "postgres")]
-    Postgres(AsyncPgConnection),
+    Postgres(Box<AsyncPgConnection>),
     Sqlite(SyncConnectionWrapper<SqliteConnection>),
 }
 
@@ -36,7 +37,10 @@ macro_rules! dispatch {
     ($conn:expr, $c:ident => $body:expr) => {
         match $conn {
             #[cfg(feature = "postgres")]
-            Connection::Postgres($c) => $body,
+            Connection::Postgres($c) => {
+                let $c = &mut **$c;
+                $body
+            }
             Connection::Sqlite($c) => $body,
         }
     };
@@ -53,14 +57,20 @@ impl Connection {
 
     /// Opens a connection for `url`. Connection timeouts and the application name are set
     /// here; the transaction and statement limits are set by the snapshot.
-    pub async fn open(url: &DatabaseUrl, connect_timeout: std::time::Duration) -> Result<Self, AuditError> {
+    pub async fn open(
+        url: &DatabaseUrl,
+        connect_timeout: std::time::Duration,
+    ) -> Result<Self, AuditError> {
         match &url.target {
             #[cfg(feature = "postgres")]
-            Target::Postgres { url: raw } => postgres::open(raw, &url.redacted, connect_timeout).await,
+            Target::Postgres { url: raw } => {
+                postgres::open(raw, &url.redacted, connect_timeout).await
+            }
             #[cfg(not(feature = "postgres"))]
             Target::Postgres { .. } => Err(AuditError::UnsupportedUrl {
                 url: url.redacted.clone(),
-                reason: "this build has no PostgreSQL support; rebuild with `--features postgres`".into(),
+                reason: "this build has no PostgreSQL support; rebuild with `--features postgres`"
+                    .into(),
             }),
             Target::Sqlite { path, params } => {
                 let _ = connect_timeout;
@@ -85,8 +95,14 @@ mod sqlite {
         // Opening touches the disk: keep it off the async thread.
         let conn = tokio::task::spawn_blocking(move || SqliteConnection::establish(&uri))
             .await
-            .map_err(|e| AuditError::SqliteOpen { path: owned_path.clone(), reason: e.to_string() })?
-            .map_err(|e| AuditError::SqliteOpen { path: owned_path, reason: e.to_string() })?;
+            .map_err(|e| AuditError::SqliteOpen {
+                path: owned_path.clone(),
+                reason: e.to_string(),
+            })?
+            .map_err(|e| AuditError::SqliteOpen {
+                path: owned_path,
+                reason: e.to_string(),
+            })?;
         Ok(Connection::Sqlite(SyncConnectionWrapper::new(conn)))
     }
 
@@ -96,20 +112,36 @@ mod sqlite {
         let meta = match std::fs::metadata(path) {
             Ok(meta) => meta,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(AuditError::SqliteMissing { path: path.to_owned() });
+                return Err(AuditError::SqliteMissing {
+                    path: path.to_owned(),
+                });
             }
-            Err(e) => return Err(AuditError::SqliteOpen { path: path.to_owned(), reason: e.to_string() }),
+            Err(e) => {
+                return Err(AuditError::SqliteOpen {
+                    path: path.to_owned(),
+                    reason: e.to_string(),
+                });
+            }
         };
         if meta.is_dir() {
-            return Err(AuditError::NotSqlite { path: path.to_owned(), reason: "a directory".into() });
+            return Err(AuditError::NotSqlite {
+                path: path.to_owned(),
+                reason: "a directory".into(),
+            });
         }
         if meta.len() == 0 {
-            return Err(AuditError::NotSqlite { path: path.to_owned(), reason: "empty (0 bytes)".into() });
+            return Err(AuditError::NotSqlite {
+                path: path.to_owned(),
+                reason: "empty (0 bytes)".into(),
+            });
         }
         let mut header = [0u8; 16];
         let read = std::fs::File::open(path)
             .and_then(|mut f| f.read_exact(&mut header))
-            .map_err(|e| AuditError::SqliteOpen { path: path.to_owned(), reason: e.to_string() });
+            .map_err(|e| AuditError::SqliteOpen {
+                path: path.to_owned(),
+                reason: e.to_string(),
+            });
         if read.is_err() || &header != HEADER {
             return Err(AuditError::NotSqlite {
                 path: path.to_owned(),
@@ -129,15 +161,22 @@ mod postgres {
 
     use super::*;
 
-    pub async fn open(raw: &str, redacted: &str, connect_timeout: Duration) -> Result<Connection, AuditError> {
+    pub async fn open(
+        raw: &str,
+        redacted: &str,
+        connect_timeout: Duration,
+    ) -> Result<Connection, AuditError> {
         let fail = |reason: String| AuditError::Connect {
             backend: "PostgreSQL",
             url: redacted.to_owned(),
             reason,
         };
-        let mut config: tokio_postgres::Config = raw
-            .parse()
-            .map_err(|e: tokio_postgres::Error| AuditError::InvalidUrl { url: redacted.to_owned(), reason: e.to_string() })?;
+        let mut config: tokio_postgres::Config =
+            raw.parse()
+                .map_err(|e: tokio_postgres::Error| AuditError::InvalidUrl {
+                    url: redacted.to_owned(),
+                    reason: e.to_string(),
+                })?;
         if config.get_ssl_mode() == SslMode::Require {
             return Err(fail(
                 "the URL requires TLS (sslmode=require) but this version of session-audit connects without TLS; \
@@ -158,23 +197,31 @@ mod postgres {
         let conn = AsyncPgConnection::try_from_client_and_connection(client, connection)
             .await
             .map_err(|e| fail(e.to_string()))?;
-        Ok(Connection::Postgres(conn))
+        Ok(Connection::Postgres(Box::new(conn)))
     }
 
     /// Turns a driver error into a sentence that says what to do. The driver's messages never
     /// contain the password, and neither do ours.
-    fn describe_connect_error(e: &tokio_postgres::Error, config: &tokio_postgres::Config) -> String {
+    fn describe_connect_error(
+        e: &tokio_postgres::Error,
+        config: &tokio_postgres::Config,
+    ) -> String {
         let user = config.get_user().unwrap_or("(default user)");
         if let Some(db) = e.as_db_error() {
             let code = db.code();
-            if *code == SqlState::INVALID_PASSWORD || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
+            if *code == SqlState::INVALID_PASSWORD
+                || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
+            {
                 return format!(
                     "authentication failed for user \"{user}\" ({}); check the user name and password",
                     db.message()
                 );
             }
             if *code == SqlState::INVALID_CATALOG_NAME {
-                return format!("{}; check the database name at the end of the URL", db.message());
+                return format!(
+                    "{}; check the database name at the end of the URL",
+                    db.message()
+                );
             }
             return db.message().to_owned();
         }
@@ -187,10 +234,14 @@ mod postgres {
         }
         let lower = format!("{text} {detail}").to_lowercase();
         if lower.contains("connection refused") {
-            "connection refused; check that the server is running and the host and port are right".into()
+            "connection refused; check that the server is running and the host and port are right"
+                .into()
         } else if lower.contains("timed out") || lower.contains("timeout") {
             "the connection timed out; check the host, port and firewall".into()
-        } else if lower.contains("failed to lookup") || lower.contains("name or service not known") || lower.contains("resolve") {
+        } else if lower.contains("failed to lookup")
+            || lower.contains("name or service not known")
+            || lower.contains("resolve")
+        {
             "unknown host; check the host name in the URL".into()
         } else if detail.is_empty() {
             text

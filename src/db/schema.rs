@@ -34,11 +34,16 @@ impl Schema {
             BackendKind::Postgres => include_str!("../../queries/schema.postgres.sql"),
             BackendKind::Sqlite => include_str!("../../queries/schema.sqlite.sql"),
         };
-        let query = bind(template, &Bindings::default()).map_err(|e| QueryError::Database(e.to_string()))?;
+        let query = bind(template, &Bindings::default())
+            .map_err(|e| QueryError::Database(e.to_string()))?;
         let rows: Vec<ColumnRow> = snapshot.load(query).await?;
         let mut schema = Schema::default();
         for row in rows {
-            schema.tables.entry(row.table_name).or_default().insert(row.column_name, row.data_type);
+            schema
+                .tables
+                .entry(row.table_name)
+                .or_default()
+                .insert(row.column_name, row.data_type);
         }
         Ok(schema)
     }
@@ -47,7 +52,14 @@ impl Schema {
     pub fn from_tables(tables: &[(&str, &[&str])]) -> Self {
         let tables = tables
             .iter()
-            .map(|(t, cols)| (t.to_string(), cols.iter().map(|c| (c.to_string(), "text".to_string())).collect()))
+            .map(|(t, cols)| {
+                (
+                    t.to_string(),
+                    cols.iter()
+                        .map(|c| (c.to_string(), "text".to_string()))
+                        .collect(),
+                )
+            })
             .collect();
         Schema { tables }
     }
@@ -57,7 +69,9 @@ impl Schema {
     }
 
     pub fn has_column(&self, table: &str, column: &str) -> bool {
-        self.tables.get(table).is_some_and(|cols| cols.contains_key(column))
+        self.tables
+            .get(table)
+            .is_some_and(|cols| cols.contains_key(column))
     }
 
     /// Existing tables that look like the one that was asked for: first those that have every
@@ -66,14 +80,21 @@ impl Schema {
         let mut by_columns: Vec<&String> = self
             .tables
             .iter()
-            .filter(|(_, cols)| !columns.is_empty() && columns.iter().all(|c| cols.contains_key(*c)))
+            .filter(|(_, cols)| {
+                !columns.is_empty() && columns.iter().all(|c| cols.contains_key(*c))
+            })
             .map(|(name, _)| name)
             .collect();
         let mut by_name: Vec<(f64, &String)> = self
             .tables
             .keys()
             .filter(|name| !by_columns.contains(name))
-            .map(|name| (strsim::jaro_winkler(&name.to_lowercase(), &wanted.to_lowercase()), name))
+            .map(|name| {
+                (
+                    strsim::jaro_winkler(&name.to_lowercase(), &wanted.to_lowercase()),
+                    name,
+                )
+            })
             .filter(|(score, _)| *score >= 0.8)
             .collect();
         by_name.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
@@ -89,7 +110,10 @@ mod tests {
     #[test]
     fn candidates_come_by_columns_then_by_name() {
         let schema = Schema::from_tables(&[
-            ("service_sessions", &["id", "session_type", "visibility", "start_time"]),
+            (
+                "service_sessions",
+                &["id", "session_type", "visibility", "start_time"],
+            ),
             ("services_service", &["id", "name"]),
             ("auth_user", &["id", "username"]),
         ]);

@@ -27,9 +27,13 @@ pub struct SnapshotOptions {
 /// A query that did not give an answer. Its message is for the person running the audit.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum QueryError {
-    #[error("the query exceeded the statement timeout of {0}; raise it with --statement-timeout or run the audit off-peak")]
+    #[error(
+        "the query exceeded the statement timeout of {0}; raise it with --statement-timeout or run the audit off-peak"
+    )]
     StatementTimeout(String),
-    #[error("the query waited longer than the lock timeout of {0} for a lock another session holds; retry later or raise --lock-timeout")]
+    #[error(
+        "the query waited longer than the lock timeout of {0} for a lock another session holds; retry later or raise --lock-timeout"
+    )]
     LockTimeout(String),
     #[error("not run: an earlier query on this connection was abandoned ({0})")]
     ConnectionLost(String),
@@ -67,13 +71,22 @@ impl Snapshot {
                 options.lock_timeout.as_millis()
             ),
         };
-        let started = tokio::time::timeout(options.statement_timeout + GRACE, conn.batch_execute(&begin)).await;
+        let started = tokio::time::timeout(
+            options.statement_timeout + GRACE,
+            conn.batch_execute(&begin),
+        )
+        .await;
         match started {
             Ok(Ok(())) => {}
             Ok(Err(e)) => return Err(snapshot_error(url, backend, &e.to_string())),
             Err(_) => return Err(snapshot_error(url, backend, "timed out")),
         }
-        Ok(Snapshot { conn, backend, options, lost: None })
+        Ok(Snapshot {
+            conn,
+            backend,
+            options,
+            lost: None,
+        })
     }
 
     pub fn backend(&self) -> BackendKind {
@@ -90,7 +103,9 @@ impl Snapshot {
             Ok(Ok(rows)) => Ok(rows),
             Ok(Err(e)) => Err(self.classify(&e)),
             Err(_) => {
-                let err = QueryError::StatementTimeout(humantime::format_duration(self.options.statement_timeout).to_string());
+                let err = QueryError::StatementTimeout(
+                    humantime::format_duration(self.options.statement_timeout).to_string(),
+                );
                 self.lost = Some(err.to_string());
                 Err(err)
             }
@@ -107,7 +122,10 @@ impl Snapshot {
         if succeeded {
             self.execute("RELEASE SAVEPOINT session_audit_check").await
         } else {
-            self.execute("ROLLBACK TO SAVEPOINT session_audit_check; RELEASE SAVEPOINT session_audit_check").await
+            self.execute(
+                "ROLLBACK TO SAVEPOINT session_audit_check; RELEASE SAVEPOINT session_audit_check",
+            )
+            .await
         }
     }
 
@@ -132,7 +150,9 @@ impl Snapshot {
                 Err(err)
             }
             Err(_) => {
-                let err = QueryError::StatementTimeout(humantime::format_duration(self.options.statement_timeout).to_string());
+                let err = QueryError::StatementTimeout(
+                    humantime::format_duration(self.options.statement_timeout).to_string(),
+                );
                 self.lost = Some(err.to_string());
                 Err(err)
             }
@@ -166,7 +186,9 @@ impl Snapshot {
         {
             let why = format!("the server closed the connection: {message}");
             self.lost = Some(why.clone());
-            QueryError::Database(format!("{why}; check the server's log and run the audit again"))
+            QueryError::Database(format!(
+                "{why}; check the server's log and run the audit again"
+            ))
         } else {
             QueryError::Database(message)
         }
@@ -182,5 +204,8 @@ fn snapshot_error(url: &DatabaseUrl, backend: BackendKind, reason: &str) -> Audi
         }
         _ => "",
     };
-    AuditError::Snapshot { url: url.redacted.clone(), reason: format!("{reason}{hint}") }
+    AuditError::Snapshot {
+        url: url.redacted.clone(),
+        reason: format!("{reason}{hint}"),
+    }
 }

@@ -36,7 +36,10 @@ pub enum Target {
     /// The URL as given (password included): only the driver ever sees it.
     Postgres { url: String },
     /// A SQLite file, plus any URI query parameters the user gave (`mode` is ours).
-    Sqlite { path: PathBuf, params: Vec<(String, String)> },
+    Sqlite {
+        path: PathBuf,
+        params: Vec<(String, String)>,
+    },
 }
 
 impl DatabaseUrl {
@@ -100,15 +103,26 @@ fn sqlite_target(
         if key == "mode" && value != "ro" {
             return Err(AuditError::InvalidUrl {
                 url: redacted,
-                reason: format!("mode={value} is not allowed: session-audit always opens SQLite read-only (drop the mode parameter)"),
+                reason: format!(
+                    "mode={value} is not allowed: session-audit always opens SQLite read-only (drop the mode parameter)"
+                ),
             });
         }
     }
     let params = params.into_iter().filter(|(k, _)| k != "mode").collect();
-    Ok(DatabaseUrl { target: Target::Sqlite { path: PathBuf::from(path), params }, redacted })
+    Ok(DatabaseUrl {
+        target: Target::Sqlite {
+            path: PathBuf::from(path),
+            params,
+        },
+        redacted,
+    })
 }
 
-fn split_query(rest: &str) -> Result<(&str, Vec<(String, String)>), AuditError> {
+/// A URL's query parameters, in order.
+type Params = Vec<(String, String)>;
+
+fn split_query(rest: &str) -> Result<(&str, Params), AuditError> {
     let Some((path, query)) = rest.split_once('?') else {
         return Ok((rest, Vec::new()));
     };
@@ -124,7 +138,9 @@ fn split_query(rest: &str) -> Result<(&str, Vec<(String, String)>), AuditError> 
 }
 
 fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// The SQLite URI that opens `path` read-only and never creates it. `?` and `#` in a path
@@ -167,7 +183,11 @@ pub fn redact(raw: &str) -> String {
         let pairs: Vec<(String, String)> = parsed
             .query_pairs()
             .map(|(k, v)| {
-                let v = if is_secret_key(&k) { "***".to_owned() } else { v.into_owned() };
+                let v = if is_secret_key(&k) {
+                    "***".to_owned()
+                } else {
+                    v.into_owned()
+                };
                 (k.into_owned(), v)
             })
             .collect();
@@ -177,7 +197,10 @@ pub fn redact(raw: &str) -> String {
 }
 
 fn is_secret_key(key: &str) -> bool {
-    matches!(key.to_ascii_lowercase().as_str(), "password" | "pass" | "passwd" | "pwd")
+    matches!(
+        key.to_ascii_lowercase().as_str(),
+        "password" | "pass" | "passwd" | "pwd"
+    )
 }
 
 /// Fallback for strings the URL parser rejects: hide everything between `://user:` and the

@@ -83,12 +83,24 @@ fn check(result: &CheckResult) -> JsonCheck<'_> {
         title: spec.title,
         status: result.status.as_str(),
         summary: &result.summary,
-        metrics: result.metrics.iter().map(|(k, v)| ((*k).to_owned(), Value::from(*v))).collect(),
+        metrics: result
+            .metrics
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), Value::from(*v)))
+            .collect(),
         rows: result
             .rows
             .rows
             .iter()
-            .map(|row| result.rows.columns.iter().map(|c| (*c).to_owned()).zip(row.iter().map(cell_value)).collect())
+            .map(|row| {
+                result
+                    .rows
+                    .columns
+                    .iter()
+                    .map(|c| (*c).to_owned())
+                    .zip(row.iter().map(cell_value))
+                    .collect()
+            })
             .collect(),
         sample_kind: result.sample_kind.as_str(),
         sample_ids: &result.sample_ids,
@@ -100,8 +112,14 @@ fn check(result: &CheckResult) -> JsonCheck<'_> {
 pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> std::io::Result<()> {
     let json = JsonReport {
         schema_version: SCHEMA_VERSION,
-        tool: Tool { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") },
-        database: Database { backend: report.backend.as_str(), url: &report.database_url },
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        database: Database {
+            backend: report.backend.as_str(),
+            url: &report.database_url,
+        },
         verdict: report.verdict().as_str(),
         error: report.error.as_deref(),
         counts: Counts {

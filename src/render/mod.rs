@@ -29,7 +29,12 @@ pub struct RenderOptions {
     pub color: bool,
 }
 
-pub fn render(format: Format, w: &mut dyn Write, report: &Report, options: &RenderOptions) -> std::io::Result<()> {
+pub fn render(
+    format: Format,
+    w: &mut dyn Write,
+    report: &Report,
+    options: &RenderOptions,
+) -> std::io::Result<()> {
     match format {
         Format::Table => table::render(w, report, options),
         Format::Csv => csv::render(w, report, options),
@@ -49,7 +54,11 @@ pub(crate) mod fixtures {
 
     pub fn report() -> Report {
         let mut coverage_rows = Rows::new(&["status", "start_time_null", "count"]);
-        coverage_rows.push(vec![Cell::Text("confirmed".into()), Cell::Bool(false), Cell::Int(2)]);
+        coverage_rows.push(vec![
+            Cell::Text("confirmed".into()),
+            Cell::Bool(false),
+            Cell::Int(2),
+        ]);
         coverage_rows.push(vec![Cell::Null, Cell::Bool(true), Cell::Int(1)]);
         let mut dup_rows = Rows::new(&["service_id", "start_time", "count", "session_ids"]);
         dup_rows.push(vec![

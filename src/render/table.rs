@@ -49,8 +49,17 @@ pub fn render(w: &mut dyn Write, report: &Report, options: &RenderOptions) -> st
         (n > 0).then(|| format!("{n} {word}"))
     })
     .collect();
-    let counts = if counts.is_empty() { String::new() } else { format!("{}; ", counts.join(", ")) };
-    writeln!(w, "\nverdict: {} ({counts}exit code {})", verdict.as_str().to_uppercase(), verdict.exit_code())
+    let counts = if counts.is_empty() {
+        String::new()
+    } else {
+        format!("{}; ", counts.join(", "))
+    };
+    writeln!(
+        w,
+        "\nverdict: {} ({counts}exit code {})",
+        verdict.as_str().to_uppercase(),
+        verdict.exit_code()
+    )
 }
 
 fn details(w: &mut dyn Write, check: &CheckResult, options: &RenderOptions) -> std::io::Result<()> {
@@ -58,25 +67,44 @@ fn details(w: &mut dyn Write, check: &CheckResult, options: &RenderOptions) -> s
         return Ok(());
     }
     writeln!(w, "\n{} ({})", check.id.as_str(), check.status.as_str())?;
-    let metrics: Vec<String> = check.metrics.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let metrics: Vec<String> = check
+        .metrics
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
     writeln!(w, "  {}", metrics.join("  "))?;
     if !check.rows.rows.is_empty() {
         let mut rows = new_table(options);
         rows.set_header(check.rows.columns.iter().copied());
         for row in &check.rows.rows {
             // NULL and the empty string are different findings: show which is which.
-            rows.add_row(row.iter().map(|c| if *c == Cell::Null { "NULL".to_owned() } else { c.to_plain() }));
+            rows.add_row(row.iter().map(|c| {
+                if *c == Cell::Null {
+                    "NULL".to_owned()
+                } else {
+                    c.to_plain()
+                }
+            }));
         }
         writeln!(w, "{rows}")?;
     }
     if check.sample_total > 0 {
         let ids: Vec<String> = check.sample_ids.iter().map(i64::to_string).collect();
         let shown = if (check.sample_ids.len() as i64) < check.sample_total {
-            format!(" (first {} of {})", check.sample_ids.len(), check.sample_total)
+            format!(
+                " (first {} of {})",
+                check.sample_ids.len(),
+                check.sample_total
+            )
         } else {
             String::new()
         };
-        writeln!(w, "  {} ids{shown}: {}", check.sample_kind.as_str(), ids.join(", "))?;
+        writeln!(
+            w,
+            "  {} ids{shown}: {}",
+            check.sample_kind.as_str(),
+            ids.join(", ")
+        )?;
     }
     if check.status > Status::Pass {
         writeln!(w, "  how to fix: {}", check.id.doc_path())?;
