@@ -1,0 +1,197 @@
+//! SQLite specifics: Django's text timestamps, and files that are not what they should be.
+
+use crate::support::{Fixture, SqliteDb, TestDb, check};
+
+#[test]
+fn django_text_timestamps_read_as_utc_in_every_form() {
+    let db = SqliteDb::new();
+    Fixture::new()
+        .session(
+            1,
+            1,
+            Some("workshop"),
+            Some("public"),
+            Some("2025-01-15 14:00:00"),
+        )
+        .session(
+            2,
+            1,
+            Some("workshop"),
+            Some("public"),
+            Some("2025-01-15T16:00:00+02:00"),
+        )
+        .session(
+            3,
+            1,
+            Some("workshop"),
+            Some("public"),
+            Some("2025-01-15 14:00:00.000000"),
+        )
+        .session(
+            4,
+            2,
+            Some("workshop"),
+            Some("public"),
+            Some("2025-01-15T09:00:00-05:00"),
+        )
+        .session(
+            5,
+            2,
+            Some("workshop"),
+            Some("public"),
+            Some("2025-01-15 14:00:00Z"),
+        )
+        .session(
+            6,
+            3,
+            Some("individual"),
+            Some("private"),
+            Some("2025-01-15 08:30:00.250000"),
+        )
+        .create(&db);
+    let run = check(&db.url(), &["--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = run.json();
+    let duplicates = report.check("duplicate-times");
+    assert_eq!(
+        duplicates.rows_of(&["service_id", "start_time", "count", "session_ids"]),
+        [
+            "1 \"2025-01-15T14:00:00Z\" 3 [1,2,3]",
+            "2 \"2025-01-15T14:00:00Z\" 2 [4,5]"
+        ],
+        "the same instant written in different forms is one time"
+    );
+    let types = report.check("type-distribution");
+    assert_eq!(
+        types.rows_of(&["session_type", "earliest", "latest"]),
+        [
+            "\"individual\" \"2025-01-15T08:30:00.250Z\" \"2025-01-15T08:30:00.250Z\"",
+            "\"workshop\" \"2025-01-15T14:00:00Z\" \"2025-01-15T14:00:00Z\"",
+            "\"course_session\" null null",
+        ]
+    );
+}
+
+#[test]
+fn timestamps_that_do_not_parse_are_an_error_not_a_pass() {
+    let db = SqliteDb::new();
+    Fixture::clean()
+        .session(
+            10,
+            9,
+            Some("workshop"),
+            Some("public"),
+            Some("15/01/2025 14:00"),
+        )
+        .session(11, 9, Some("workshop"), Some("public"), Some("2025-01-15"))
+        .create(&db);
+    let run = check(&db.url(), &["--format", "json"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let report = run.json();
+    assert_eq!(report.check("type-distribution").status, "error");
+    assert!(
+        report
+            .check("type-distribution")
+            .summary
+            .contains("2 sessions"),
+        "{}",
+        report.check("type-distribution").summary
+    );
+    let duplicates = report.check("duplicate-times");
+    assert_eq!(duplicates.status, "error");
+    assert!(
+        duplicates.summary.contains("ids 10, 11"),
+        "{}",
+        duplicates.summary
+    );
+    assert_eq!(
+        report.check("coverage").status,
+        "pass",
+        "the other checks still run"
+    );
+}
+
+#[test]
+fn a_missing_file_is_an_error_and_is_never_created() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("nope.sqlite3");
+    for url in [
+        path.display().to_string(),
+        format!("sqlite://{}", path.display()),
+        format!("file:{}", path.display()),
+    ] {
+        let run = check(&url, &[]);
+        assert_eq!(run.code, 2, "{url}");
+        assert!(
+            run.stderr
+                .contains("does not exist; session-audit never creates databases"),
+            "{}",
+            run.stderr
+        );
+        assert!(!path.exists(), "{url} created the file");
+    }
+}
+
+#[test]
+fn an_empty_file_or_a_text_file_is_not_a_database() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let empty = dir.path().join("empty.sqlite3");
+    std::fs::write(&empty, b"").expect("write");
+    let run = check(&empty.display().to_string(), &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("is empty (0 bytes), not a SQLite database"),
+        "{}",
+        run.stderr
+    );
+
+    let text = dir.path().join("notes.txt");
+    std::fs::write(
+        &text,
+        "SELECT 1; -- not a database, just some text that is long enough",
+    )
+    .expect("write");
+    let run = check(&text.display().to_string(), &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("not in SQLite format"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_audit_leaves_the_file_untouched() {
+    let db = SqliteDb::new();
+    Fixture::clean()
+        .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
+        .create(&db);
+    let before = std::fs::read(db.path()).expect("read");
+    let modified = std::fs::metadata(db.path())
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let run = check(&db.url(), &[]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        std::fs::read(db.path()).expect("read"),
+        before,
+        "bytes unchanged"
+    );
+    assert_eq!(
+        std::fs::metadata(db.path())
+            .and_then(|m| m.modified())
+            .expect("mtime"),
+        modified
+    );
+    let extra: Vec<_> = std::fs::read_dir(db.dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        extra.len(),
+        1,
+        "no journal or WAL files left behind: {extra:?}"
+    );
+}

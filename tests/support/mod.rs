@@ -1,0 +1,113 @@
+//! Test support: the real binary, throwaway databases, and the JSON report read back into types.
+//!
+//! Every test gets its own database: a SQLite file in a temporary directory, or a PostgreSQL
+//! database created on the machine's server and dropped when the test ends. A test that needs
+//! PostgreSQL fails when the server is missing and `CI` is set; elsewhere it prints why it
+//! skips.
+
+#![allow(dead_code)]
+
+pub mod fixture;
+pub mod pg;
+pub mod report;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub use fixture::Fixture;
+pub use report::JsonReport;
+
+/// `session-audit` with a clean environment: no DATABASE_URL or NO_COLOR from the developer.
+pub fn bin() -> Command {
+    let mut cmd = Command::cargo_bin("session-audit").expect("the binary is built by cargo test");
+    cmd.env_remove("DATABASE_URL")
+        .env_remove("NO_COLOR")
+        .env_remove("PGPASSWORD")
+        .env_remove("COLUMNS");
+    cmd
+}
+
+/// The result of one run: exit code and both streams as text.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> JsonReport {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not a JSON report ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
+
+pub fn run(cmd: &mut Command) -> Run {
+    let output = cmd.output().expect("the binary runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Runs `check` against `url` with extra arguments.
+pub fn check(url: &str, args: &[&str]) -> Run {
+    run(bin().arg("check").arg("--database-url").arg(url).args(args))
+}
+
+/// A database a test owns, on any backend.
+pub trait TestDb {
+    fn url(&self) -> String;
+    fn exec(&self, sql: &str);
+    fn backend(&self) -> Backend;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A SQLite file in its own temporary directory.
+pub struct SqliteDb {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+impl SqliteDb {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("db.sqlite3");
+        let db = SqliteDb { dir, path };
+        db.exec("PRAGMA journal_mode = DELETE");
+        db
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl TestDb for SqliteDb {
+    fn url(&self) -> String {
+        self.path.to_string_lossy().into_owned()
+    }
+
+    fn exec(&self, sql: &str) {
+        use diesel::Connection;
+        use diesel::connection::SimpleConnection;
+        let mut conn =
+            diesel::SqliteConnection::establish(&self.url()).expect("open test SQLite file");
+        conn.batch_execute(sql)
+            .unwrap_or_else(|e| panic!("SQLite fixture failed: {e}\n{sql}"));
+    }
+
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+}

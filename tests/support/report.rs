@@ -1,0 +1,80 @@
+//! The JSON report as a consumer reads it: the contract of docs/json-report.md, in types.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonReport {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub database: Database,
+    pub verdict: String,
+    #[serde(default)]
+    pub error: Option<String>,
+    pub counts: BTreeMap<String, usize>,
+    pub checks: Vec<JsonCheck>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Database {
+    pub backend: String,
+    pub url: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonCheck {
+    pub id: String,
+    pub title: String,
+    pub status: String,
+    pub summary: String,
+    pub metrics: BTreeMap<String, i64>,
+    pub rows: Vec<Map<String, Value>>,
+    pub sample_kind: String,
+    pub sample_ids: Vec<i64>,
+    pub sample_total: i64,
+    pub help: String,
+}
+
+impl JsonReport {
+    pub fn check(&self, id: &str) -> &JsonCheck {
+        self.checks
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap_or_else(|| panic!("no check {id} in {self:#?}"))
+    }
+}
+
+impl JsonCheck {
+    pub fn metric(&self, name: &str) -> i64 {
+        *self
+            .metrics
+            .get(name)
+            .unwrap_or_else(|| panic!("check {} has no metric {name}: {:?}", self.id, self.metrics))
+    }
+
+    /// The rows with only the named columns, as compact JSON text: easy to compare exactly.
+    pub fn rows_of(&self, columns: &[&str]) -> Vec<String> {
+        self.rows
+            .iter()
+            .map(|row| {
+                let picked: Vec<String> = columns
+                    .iter()
+                    .map(|c| row.get(*c).cloned().unwrap_or(Value::Null).to_string())
+                    .collect();
+                picked.join(" ")
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,55 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot set up should stop loudly
+//! The integration tests: the real binary against real databases.
+//!
+//! `cases` holds the cases every backend must pass; the `backend_cases!` macro runs each of them
+//! on SQLite and on PostgreSQL (`sqlite::NAME`, `postgres::NAME`). Backend-specific behaviour
+//! (SQLite's text timestamps, PostgreSQL's timeouts and authentication) has its own modules.
+
+mod support;
+
+mod cases;
+mod cli;
+mod postgres_only;
+mod sqlite_only;
+
+macro_rules! backend_cases {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $case() {
+                    let db = crate::support::SqliteDb::new();
+                    crate::cases::$case(&db);
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $case() {
+                    let Some(db) = crate::support::pg::PgDb::new() else { return };
+                    crate::cases::$case(&db);
+                }
+            )*
+        }
+    };
+}
+
+backend_cases!(
+    clean_database_passes_with_exit_0,
+    coverage_counts_breakdown_and_sample,
+    sample_size_is_a_setting,
+    null_start_times_are_not_duplicates,
+    individual_sessions_may_share_times,
+    duplicate_groups_are_exact,
+    unknown_and_empty_values_fail,
+    unexpected_pairs_warn_but_pass,
+    missing_expected_pairs_are_information,
+    empty_tables_warn,
+    missing_table_names_look_alikes,
+    renamed_sessions_table_works_with_the_flag,
+    missing_column_is_an_error,
+    csv_parses_back_one_row_per_finding,
+    table_format_names_every_check,
+    output_file_is_written,
+);
