@@ -11,7 +11,7 @@ use crate::db::{DatabaseUrl, SnapshotOptions};
 use crate::demo;
 use crate::error::AuditError;
 use crate::plan::{CheckPlan, OutputPlan};
-use crate::render::{RenderOptions, render};
+use crate::render::{Format, RenderOptions, render};
 use crate::report::{Report, Status, Verdict};
 use crate::settings::AuditSettings;
 
@@ -35,7 +35,12 @@ async fn check(args: &CheckArgs) -> Result<u8, AuditError> {
         Ok(plan) => plan,
         Err(e) => {
             // Machine readers asked for a report: give them one that says `error`.
-            emit_stopped(&e, &crate::plan::OutputPlan::from_args(&args.output));
+            let url = args
+                .database_url
+                .as_deref()
+                .map(crate::db::url::redact)
+                .unwrap_or_default();
+            emit_stopped(&e, &url, &OutputPlan::from_args(&args.output));
             return Err(e);
         }
     };
@@ -82,22 +87,19 @@ fn emit(report: &Report, output: &OutputPlan) -> Result<(), AuditError> {
     for check in report.checks.iter().filter(|c| c.status == Status::Error) {
         eprintln!("error: check {}: {}", check.id, check.summary);
     }
-    if report.error.is_some()
-        && output.path.is_none()
-        && output.format == crate::render::Format::Table
-    {
+    if report.error.is_some() && output.path.is_none() && output.format == Format::Table {
         return Ok(());
     }
     write_report(report, output)
 }
 
-fn emit_stopped(error: &AuditError, output: &OutputPlan) {
-    if output.format == crate::render::Format::Table {
+fn emit_stopped(error: &AuditError, redacted_url: &str, output: &OutputPlan) {
+    if output.format == Format::Table {
         return;
     }
     let report = Report {
-        backend: crate::db::BackendKind::Sqlite,
-        database_url: String::new(),
+        backend: None,
+        database_url: redacted_url.to_owned(),
         checks: Vec::new(),
         error: Some(error.to_string()),
     };

@@ -17,7 +17,7 @@ pub async fn audit(
     checks: &[CheckId],
 ) -> Report {
     let mut report = Report {
-        backend: url.backend(),
+        backend: Some(url.backend()),
         database_url: url.redacted.clone(),
         checks: Vec::new(),
         error: None,

@@ -179,7 +179,8 @@ impl CheckResult {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
-    pub backend: BackendKind,
+    /// None when the audit stopped before the URL named one.
+    pub backend: Option<BackendKind>,
     /// The database URL with its password replaced by `***`.
     pub database_url: String,
     pub checks: Vec<CheckResult>,
@@ -210,7 +211,7 @@ mod tests {
 
     fn with_statuses(statuses: &[Status]) -> Report {
         Report {
-            backend: BackendKind::Sqlite,
+            backend: Some(BackendKind::Sqlite),
             database_url: "x.db".into(),
             checks: statuses
                 .iter()

@@ -35,7 +35,8 @@ struct Tool {
 
 #[derive(Serialize)]
 struct Database<'a> {
-    backend: &'static str,
+    /// null when the audit stopped before the URL named a backend.
+    backend: Option<&'static str>,
     /// The URL with its password replaced by `***`.
     url: &'a str,
 }
@@ -117,7 +118,7 @@ pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> s
             version: env!("CARGO_PKG_VERSION"),
         },
         database: Database {
-            backend: report.backend.as_str(),
+            backend: report.backend.map(|b| b.as_str()),
             url: &report.database_url,
         },
         verdict: report.verdict().as_str(),

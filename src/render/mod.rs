@@ -68,7 +68,7 @@ pub(crate) mod fixtures {
             Cell::Ids(vec![11, 12]),
         ]);
         Report {
-            backend: BackendKind::Postgres,
+            backend: Some(BackendKind::Postgres),
             database_url: "postgres://app:***@db/prod".into(),
             error: None,
             checks: vec![

@@ -14,7 +14,7 @@ pub fn render(w: &mut dyn Write, report: &Report, options: &RenderOptions) -> st
         w,
         "session-audit {} · {} · {}",
         env!("CARGO_PKG_VERSION"),
-        report.backend.as_str(),
+        report.backend.map_or("unknown backend", |b| b.as_str()),
         report.database_url
     )?;
     if let Some(error) = &report.error {

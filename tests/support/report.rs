@@ -28,7 +28,7 @@ pub struct Tool {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Database {
-    pub backend: String,
+    pub backend: Option<String>,
     pub url: String,
 }
 
