@@ -8,7 +8,7 @@
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Bool, Nullable, Text};
 
-use super::{CheckContext, CheckError, CheckSpec};
+use super::{CheckContext, CheckError, CheckSpec, empty_table};
 use crate::report::{Cell, CheckResult, IdKind, Rows, Status, count_of};
 use crate::settings::TableRole;
 use crate::sql::{Bindings, bind};
@@ -33,12 +33,6 @@ struct Group {
     start_time_null: bool,
     #[diesel(sql_type = BigInt)]
     count: i64,
-}
-
-#[derive(QueryableByName)]
-pub(super) struct Id {
-    #[diesel(sql_type = BigInt)]
-    pub id: i64,
 }
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
@@ -75,32 +69,16 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         ]);
     }
 
-    let sample_ids = if without_session > 0 {
-        let query = bind(
+    let sample_ids = ctx
+        .sample_ids(
+            without_session,
             include_str!("../../queries/coverage_sample.sql"),
-            &tables
-                .clone()
-                .int("sample_limit", settings.sample.as_sql_limit()),
-        )?;
-        ctx.snapshot
-            .load::<Id>(query)
-            .await?
-            .into_iter()
-            .map(|r| r.id)
-            .collect()
-    } else {
-        Vec::new()
-    };
+            tables,
+        )
+        .await?;
 
     let (status, summary) = if total == 0 {
-        // Nothing to verify is not a pass: it is usually the wrong database or table.
-        (
-            Status::Warn,
-            format!(
-                "{} is empty: nothing to verify; check that this is the right database and table.",
-                settings.bookings_table
-            ),
-        )
+        empty_table(&settings.bookings_table)
     } else if without_session == 0 {
         (
             Status::Pass,

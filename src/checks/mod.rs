@@ -9,9 +9,13 @@ mod duplicate_times;
 pub mod runner;
 mod type_distribution;
 
+use diesel::QueryableByName;
+use diesel::sql_types::BigInt;
+
 use crate::db::{QueryError, Snapshot};
-use crate::report::{CheckResult, IdKind};
+use crate::report::{CheckResult, IdKind, Status};
 use crate::settings::{AuditSettings, TableRole};
+use crate::sql::{Bindings, bind};
 
 /// The stable, kebab-case id of a check. Once released, ids are only ever added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
@@ -69,6 +73,42 @@ pub struct CheckSpec {
 pub struct CheckContext<'a> {
     pub snapshot: &'a mut Snapshot,
     pub settings: &'a AuditSettings,
+}
+
+/// The one column every `queries/*_sample.sql` returns.
+#[derive(QueryableByName)]
+struct SampleId {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+impl CheckContext<'_> {
+    /// The first offending ids, up to `--sample`: runs a `*_sample.sql` template with
+    /// `:sample_limit` bound, and only when there is something to list.
+    pub async fn sample_ids(
+        &mut self,
+        offending: i64,
+        template: &'static str,
+        bindings: Bindings,
+    ) -> Result<Vec<i64>, CheckError> {
+        if offending == 0 {
+            return Ok(Vec::new());
+        }
+        let bindings = bindings.int("sample_limit", self.settings.sample.as_sql_limit());
+        let rows: Vec<SampleId> = self.snapshot.load(bind(template, &bindings)?).await?;
+        Ok(rows.into_iter().map(|r| r.id).collect())
+    }
+}
+
+/// The status of a check whose table has no rows: nothing was verified, which is usually the
+/// wrong database or table, so it must not read as a clean pass.
+pub fn empty_table(table: &str) -> (Status, String) {
+    (
+        Status::Warn,
+        format!(
+            "{table} is empty: nothing to verify; check that this is the right database and table."
+        ),
+    )
 }
 
 /// Why a check could not give an answer.

@@ -8,8 +8,7 @@
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
-use super::coverage::Id;
-use super::{CheckContext, CheckError, CheckId, CheckSpec};
+use super::{CheckContext, CheckError, CheckId, CheckSpec, empty_table};
 use crate::db::BackendKind;
 use crate::report::{Cell, CheckResult, IdKind, Rows, Status, count_of};
 use crate::settings::{AuditSettings, TableRole};
@@ -159,34 +158,19 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         }
     }
 
-    let sample_ids = if unknown > 0 {
-        let bindings = tables
-            .clone()
-            .texts("session_types", &settings.session_types)
-            .texts("visibilities", &settings.visibilities)
-            .int("sample_limit", settings.sample.as_sql_limit());
-        let query = bind(
+    let bindings = tables
+        .texts("session_types", &settings.session_types)
+        .texts("visibilities", &settings.visibilities);
+    let sample_ids = ctx
+        .sample_ids(
+            unknown,
             include_str!("../../queries/type_distribution_sample.sql"),
-            &bindings,
-        )?;
-        ctx.snapshot
-            .load::<Id>(query)
-            .await?
-            .into_iter()
-            .map(|r| r.id)
-            .collect()
-    } else {
-        Vec::new()
-    };
+            bindings,
+        )
+        .await?;
 
     let (status, summary) = if total == 0 {
-        (
-            Status::Warn,
-            format!(
-                "{} is empty: nothing to verify; check that this is the right database and table.",
-                settings.sessions_table
-            ),
-        )
+        empty_table(&settings.sessions_table)
     } else if unknown > 0 {
         (
             Status::Fail,
