@@ -6,9 +6,13 @@
 //! nothing from configuration is ever spliced into SQL text. Because the syntax is psql's, a DBA
 //! can run a PostgreSQL template as it is: `psql -v bookings=bookings_booking -f queries/…`.
 //!
+//! A value placeholder can also stand for a column that a schema may lack (`:legacy_start` is
+//! `b."start_time"`, or `NULL` once a cleanup migration dropped it) or for the `WHEN … THEN …`
+//! arms of a `CASE` built from configuration; both are still quoted or bound, never spliced.
+//!
 //! Limits: placeholders inside string literals, quoted identifiers and `--` comments are left
 //! alone; `::` casts are not placeholders; a list placeholder must not be empty (`IN ()` is not
-//! SQL), which [`Bindings`] refuses up front.
+//! SQL), which [`bind`] refuses.
 
 use std::collections::BTreeMap;
 
@@ -31,6 +35,11 @@ enum Piece<'t> {
 pub enum BindValue {
     Text(Vec<String>),
     Int(i64),
+    Ints(Vec<i64>),
+    /// `alias."column"`, or `NULL` when the schema has no such column.
+    Column(Option<(&'static str, String)>),
+    /// `WHEN ? THEN ?` arms, for `CASE x :name ELSE … END`.
+    Cases(Vec<(String, String)>),
 }
 
 /// What the placeholders of a template stand for.
@@ -55,6 +64,31 @@ impl Bindings {
         self.values.insert(name, BindValue::Int(value));
         self
     }
+
+    pub fn ints(mut self, name: &'static str, values: &[i64]) -> Self {
+        self.values.insert(name, BindValue::Ints(values.to_vec()));
+        self
+    }
+
+    /// `:name` stands for `alias."column"` when `present`, else for `NULL`.
+    pub fn column(
+        mut self,
+        name: &'static str,
+        alias: &'static str,
+        column: &str,
+        present: bool,
+    ) -> Self {
+        self.values.insert(
+            name,
+            BindValue::Column(present.then(|| (alias, column.to_owned()))),
+        );
+        self
+    }
+
+    pub fn cases(mut self, name: &'static str, arms: &[(String, String)]) -> Self {
+        self.values.insert(name, BindValue::Cases(arms.to_vec()));
+        self
+    }
 }
 
 /// A template turned into a runnable query: literal SQL, quoted identifiers and binds.
@@ -70,6 +104,27 @@ enum BoundPiece {
     Text(String),
     Int(i64),
     Comma,
+}
+
+impl BoundQuery {
+    /// `SELECT o.id AS id FROM (inner) AS o WHERE o.id IN (ids)`: which of `ids` the inner
+    /// query (one `id` column) returns. Used to match waivers without fetching every id.
+    pub fn ids_among(self, ids: &[i64]) -> Result<BoundQuery, TemplateError> {
+        if ids.is_empty() {
+            return Err(TemplateError::EmptyList("ids".into()));
+        }
+        let mut pieces = vec![BoundPiece::Sql("SELECT o.id AS id FROM (")];
+        pieces.extend(self.pieces);
+        pieces.push(BoundPiece::Sql(") AS o WHERE o.id IN ("));
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                pieces.push(BoundPiece::Comma);
+            }
+            pieces.push(BoundPiece::Int(*id));
+        }
+        pieces.push(BoundPiece::Sql(")"));
+        Ok(BoundQuery { pieces })
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -108,6 +163,35 @@ pub fn bind(template: &'static str, bindings: &Bindings) -> Result<BoundQuery, T
                         }
                         pieces.push(BoundPiece::Text(v.clone()));
                     }
+                }
+                Some(BindValue::Ints(list)) if list.is_empty() => {
+                    return Err(TemplateError::EmptyList(name.to_owned()));
+                }
+                Some(BindValue::Ints(list)) => {
+                    for (i, v) in list.iter().enumerate() {
+                        if i > 0 {
+                            pieces.push(BoundPiece::Comma);
+                        }
+                        pieces.push(BoundPiece::Int(*v));
+                    }
+                }
+                Some(BindValue::Column(None)) => pieces.push(BoundPiece::Sql("NULL")),
+                Some(BindValue::Column(Some((alias, column)))) => {
+                    pieces.push(BoundPiece::Sql(alias));
+                    pieces.push(BoundPiece::Sql("."));
+                    pieces.push(BoundPiece::Identifier(column.clone()));
+                }
+                Some(BindValue::Cases(arms)) if arms.is_empty() => {
+                    return Err(TemplateError::EmptyList(name.to_owned()));
+                }
+                Some(BindValue::Cases(arms)) => {
+                    for (when, then) in arms {
+                        pieces.push(BoundPiece::Sql(" WHEN "));
+                        pieces.push(BoundPiece::Text(when.clone()));
+                        pieces.push(BoundPiece::Sql(" THEN "));
+                        pieces.push(BoundPiece::Text(then.clone()));
+                    }
+                    pieces.push(BoundPiece::Sql(" "));
                 }
             },
         }
@@ -244,6 +328,31 @@ mod tests {
         assert_eq!(
             bind("SELECT :v", &b).unwrap_err(),
             TemplateError::EmptyList("v".into())
+        );
+    }
+
+    #[test]
+    fn optional_columns_and_case_arms_render_as_sql() {
+        let b = Bindings::default()
+            .column("legacy", "b", "start_time", true)
+            .column("gone", "b", "end_time", false)
+            .cases("map", &[("course".into(), "course_session".into())]);
+        let q = bind("SELECT :legacy, :gone, CASE c :map ELSE 'x' END", &b).unwrap();
+        let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&q).to_string();
+        assert!(
+            sql.starts_with("SELECT b.`start_time`, NULL, CASE c  WHEN ? THEN ?  ELSE 'x' END"),
+            "{sql}"
+        );
+    }
+
+    #[test]
+    fn ids_among_wraps_the_inner_query() {
+        let inner = bind("SELECT id FROM t", &Bindings::default()).unwrap();
+        let q = inner.ids_among(&[3, 5]).unwrap();
+        let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&q).to_string();
+        assert!(
+            sql.starts_with("SELECT o.id AS id FROM (SELECT id FROM t) AS o WHERE o.id IN (?, ?)"),
+            "{sql}"
         );
     }
 
