@@ -1,11 +1,11 @@
--- coverage: does every booking reference a ServiceSession?
--- One pass over the bookings table, grouped by (has no session, status, legacy start_time is
--- NULL): the totals, the breakdown of bookings without a session and the scheduled ones among
--- them all come from these few groups.
--- Run by hand: psql -v bookings=bookings_booking -f queries/coverage.sql
+-- The bookings profile: one pass over the bookings table, grouped by (has no session, status,
+-- legacy start_time is NULL). coverage, make-required-readiness, status-vocabulary and
+-- migration-state all read their counts from these few groups, so the table is scanned once.
+-- :legacy_start is b."start_time", or NULL where a cleanup migration dropped the column.
+-- Run by hand: psql -v bookings=bookings_booking -v legacy_start=b.start_time -f queries/bookings_profile.sql
 SELECT (b.service_session_id IS NULL) AS without_session,
        b.status AS status,
-       (b.start_time IS NULL) AS start_time_null,
+       (:legacy_start IS NULL) AS start_time_null,
        COUNT(*) AS count
 FROM :"bookings" AS b
-GROUP BY (b.service_session_id IS NULL), b.status, (b.start_time IS NULL)
+GROUP BY (b.service_session_id IS NULL), b.status, (:legacy_start IS NULL)

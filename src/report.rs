@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use crate::checks::CheckId;
 use crate::db::BackendKind;
+use crate::settings::Severity;
 
 /// The outcome of one check. Ordered by gravity, so the worst of several is their `max`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -99,6 +100,11 @@ pub fn count_of(n: i64, singular: &str, plural: &str) -> String {
     }
 }
 
+/// "has" or "have", to agree with a count.
+pub fn has(n: i64) -> &'static str {
+    if n == 1 { "has" } else { "have" }
+}
+
 /// RFC 3339 in UTC with a `Z`, fractional seconds only when there are any.
 pub fn format_time(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
@@ -134,21 +140,57 @@ impl Rows {
 pub enum IdKind {
     Booking,
     Session,
+    /// The check's findings are not rows with ids (migration-state).
+    None,
 }
 
 impl IdKind {
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> Option<&'static str> {
         match self {
-            IdKind::Booking => "booking",
-            IdKind::Session => "session",
+            IdKind::Booking => Some("booking"),
+            IdKind::Session => Some("session"),
+            IdKind::None => None,
         }
     }
+}
+
+/// What became of one waiver in this audit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaiverState {
+    /// In force and matching offending rows, which then do not fail the check.
+    Active,
+    /// Past its expiry and matching offending rows: they fail the check again.
+    Expired,
+    /// Matching no offending row: the defect is gone, or the waiver is wrong. Remove it.
+    Stale,
+}
+
+impl WaiverState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WaiverState::Active => "active",
+            WaiverState::Expired => "expired",
+            WaiverState::Stale => "stale",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaiverOutcome {
+    pub ids: Vec<i64>,
+    pub reason: String,
+    pub expires: chrono::NaiveDate,
+    pub state: WaiverState,
+    /// The waiver's ids that are offending now.
+    pub matched: Vec<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckResult {
     pub id: CheckId,
     pub status: Status,
+    /// The most its findings may weigh (config), already applied to `status`.
+    pub severity: Severity,
     /// One sentence a person can act on.
     pub summary: String,
     /// Named counts, in the order the check declares them.
@@ -159,20 +201,38 @@ pub struct CheckResult {
     pub sample_ids: Vec<i64>,
     /// How many offending ids there are in all, however many the sample holds.
     pub sample_total: i64,
+    /// Offending ids covered by a waiver in force (not in `sample_ids`).
+    pub waived_ids: Vec<i64>,
+    /// Offending ids whose waiver expired: they count again.
+    pub expired_waiver_ids: Vec<i64>,
+    pub waivers: Vec<WaiverOutcome>,
 }
 
 impl CheckResult {
     /// A check that could not be evaluated.
     pub fn error(id: CheckId, message: String) -> Self {
+        Self::without_findings(id, Status::Error, message)
+    }
+
+    /// A check that did not run because the schema makes it meaningless.
+    pub fn skipped(id: CheckId, reason: String) -> Self {
+        Self::without_findings(id, Status::Skipped, reason)
+    }
+
+    fn without_findings(id: CheckId, status: Status, summary: String) -> Self {
         CheckResult {
             id,
-            status: Status::Error,
-            summary: message,
+            status,
+            severity: id.default_settings().severity,
+            summary,
             metrics: Vec::new(),
             rows: Rows::default(),
             sample_kind: id.sample_kind(),
             sample_ids: Vec::new(),
             sample_total: 0,
+            waived_ids: Vec::new(),
+            expired_waiver_ids: Vec::new(),
+            waivers: Vec::new(),
         }
     }
 }

@@ -1,84 +1,60 @@
 //! `coverage`: every booking must reference a ServiceSession (the guide's "Should return 0").
 //!
 //! Also breaks the bookings without a session down by status and by whether the legacy
-//! `start_time` is NULL, and counts `scheduled_without_session`: a legacy start time, no
-//! session, and a status that counts as scheduled. NULL statuses count as scheduled: an
-//! unknown state must not pass the gate for `bookings.0013`.
+//! `start_time` is NULL, and counts `scheduled_without_session` (see `profile`). Reads the
+//! shared bookings profile: no scan of its own.
 
-use diesel::QueryableByName;
-use diesel::sql_types::{BigInt, Bool, Nullable, Text};
-
-use super::{CheckContext, CheckError, CheckSpec, empty_table};
-use crate::report::{Cell, CheckResult, IdKind, Rows, Status, count_of};
-use crate::settings::TableRole;
-use crate::sql::{Bindings, bind};
+use super::profile::{bookings_profile, has_legacy_start, scheduled_without_session};
+use super::{CheckContext, CheckError, CheckSpec, empty_table, sql};
+use crate::report::{Cell, CheckResult, IdKind, Rows, Status, count_of, has};
+use crate::settings::{Severity, TableRole};
 
 pub const SPEC: CheckSpec = CheckSpec {
     id: "coverage",
     title: "Every booking references a ServiceSession",
-    needs: &[(
-        TableRole::Bookings,
-        &["id", "service_session_id", "status", "start_time"],
-    )],
+    severity: Severity::Error,
+    needs: &[(TableRole::Bookings, &["id", "service_session_id", "status"])],
+    skip_without: &[],
     sample_kind: IdKind::Booking,
+    doc: include_str!("../../docs/checks/coverage.md"),
 };
 
-#[derive(QueryableByName)]
-struct Group {
-    #[diesel(sql_type = Bool)]
-    without_session: bool,
-    #[diesel(sql_type = Nullable<Text>)]
-    status: Option<String>,
-    #[diesel(sql_type = Bool)]
-    start_time_null: bool,
-    #[diesel(sql_type = BigInt)]
-    count: i64,
-}
-
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
-    let settings = ctx.settings;
-    let tables = Bindings::default().identifier("bookings", &settings.bookings_table);
-    let groups: Vec<Group> = ctx
-        .snapshot
-        .load(bind(include_str!("../../queries/coverage.sql"), &tables)?)
-        .await?;
+    let groups = bookings_profile(ctx).await?;
+    let vocabulary = &ctx.settings.vocabulary;
+    let has_legacy = has_legacy_start(ctx);
 
     let total: i64 = groups.iter().map(|g| g.count).sum();
-    let mut without: Vec<&Group> = groups.iter().filter(|g| g.without_session).collect();
+    let mut without: Vec<_> = groups.iter().filter(|g| g.without_session).collect();
     let without_session: i64 = without.iter().map(|g| g.count).sum();
-    let is_scheduled = |g: &Group| {
-        !g.start_time_null
-            && g.status
-                .as_ref()
-                .is_none_or(|s| !settings.non_scheduled_statuses.contains(s))
-    };
-    let scheduled_without_session: i64 = without
-        .iter()
-        .filter(|g| is_scheduled(g))
-        .map(|g| g.count)
-        .sum();
+    let scheduled = scheduled_without_session(&groups, vocabulary, has_legacy);
 
     // Deterministic on every backend: NULL statuses first, then by status, then by NULL-ness.
     without.sort_by(|a, b| (&a.status, a.start_time_null).cmp(&(&b.status, b.start_time_null)));
     let mut rows = Rows::new(&["status", "start_time_null", "count"]);
     for g in &without {
+        let start_null = if has_legacy {
+            Cell::Bool(g.start_time_null)
+        } else {
+            Cell::Null
+        };
         rows.push(vec![
             Cell::text(g.status.clone()),
-            Cell::Bool(g.start_time_null),
+            start_null,
             Cell::Int(g.count),
         ]);
     }
 
-    let sample_ids = ctx
-        .sample_ids(
-            without_session,
-            include_str!("../../queries/coverage_sample.sql"),
-            tables,
-        )
+    let offenders = ctx
+        .offenders(without_session, sql!("coverage_sample"))
         .await?;
-
+    let legacy_note = if has_legacy {
+        ""
+    } else {
+        " (the legacy start_time column is gone: every such booking with a scheduled status counts)"
+    };
     let (status, summary) = if total == 0 {
-        empty_table(&settings.bookings_table)
+        empty_table(&ctx.settings.tables.bookings)
     } else if without_session == 0 {
         (
             Status::Pass,
@@ -89,26 +65,20 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         )
     } else {
         (
-            Status::Fail,
+            offenders.status(),
             format!(
-                "{without_session} of {} have no session; {scheduled_without_session} of those are scheduled, which blocks bookings.0013.",
-                count_of(total, "booking", "bookings")
+                "{without_session} of {} {} no session; {scheduled} of those {} scheduled, which blocks bookings.0013{legacy_note}.",
+                count_of(total, "booking", "bookings"),
+                has(without_session),
+                if scheduled == 1 { "is" } else { "are" }
             ),
         )
     };
-    Ok(CheckResult {
-        id: super::CheckId::Coverage,
-        status,
-        summary,
-        metrics: vec![
-            ("total_bookings", total),
-            ("with_session", total - without_session),
-            ("without_session", without_session),
-            ("scheduled_without_session", scheduled_without_session),
-        ],
-        rows,
-        sample_kind: SPEC.sample_kind,
-        sample_ids,
-        sample_total: without_session,
-    })
+    let metrics = vec![
+        ("total_bookings", total),
+        ("with_session", total - without_session),
+        ("without_session", without_session),
+        ("scheduled_without_session", scheduled),
+    ];
+    Ok(ctx.result(status, summary, metrics, rows, offenders))
 }

@@ -7,21 +7,22 @@
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
-use super::{CheckContext, CheckError, CheckId, CheckSpec};
-use crate::db::BackendKind;
-use crate::report::{Cell, CheckResult, IdKind, Rows, Status, count_of};
-use crate::settings::TableRole;
-use crate::sql::{Bindings, bind};
+use super::{CheckContext, CheckError, CheckSpec, sql};
+use crate::report::{Cell, CheckResult, IdKind, Rows, count_of};
+use crate::settings::{Severity, TableRole};
 use crate::time::parse_db_time;
 
 pub const SPEC: CheckSpec = CheckSpec {
     id: "duplicate-times",
     title: "Workshops and courses have no duplicate times",
+    severity: Severity::Error,
     needs: &[(
         TableRole::Sessions,
         &["id", "service_id", "session_type", "start_time"],
     )],
+    skip_without: &[],
     sample_kind: IdKind::Session,
+    doc: include_str!("../../docs/checks/duplicate-times.md"),
 };
 
 #[derive(QueryableByName)]
@@ -37,24 +38,16 @@ struct Group {
 }
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
-    let settings = ctx.settings;
-    let bindings = Bindings::default()
-        .identifier("sessions", &settings.sessions_table)
-        .texts("exclusive_time_types", &settings.exclusive_time_types);
-    let template = match ctx.snapshot.backend() {
-        BackendKind::Postgres => include_str!("../../queries/duplicate_times.postgres.sql"),
-        BackendKind::Sqlite => include_str!("../../queries/duplicate_times.sqlite.sql"),
-    };
-    let groups: Vec<Group> = ctx.snapshot.load(bind(template, &bindings)?).await?;
+    let groups: Vec<Group> = ctx.load(sql!(ctx, "duplicate_times")).await?;
+    let table = &ctx.settings.tables.sessions;
 
     let mut parsed = Vec::with_capacity(groups.len());
     for group in groups {
         let ids = parse_ids(&group.session_ids)?;
         let Some(text) = group.start_time else {
             return Err(CheckError::BadData(format!(
-                "{} in {} (ids {}) {} a start_time that is not a timestamp; fix those values (Django writes e.g. 2025-01-15 14:00:00)",
+                "{} in {table} (ids {}) {} a start_time that is not a timestamp; fix those values (Django writes e.g. 2025-01-15 14:00:00)",
                 count_of(group.count, "session", "sessions"),
-                settings.sessions_table,
                 ids.iter()
                     .map(i64::to_string)
                     .collect::<Vec<_>>()
@@ -68,10 +61,9 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
     parsed.sort_by_key(|g| (g.0, g.1));
 
     let mut rows = Rows::new(&["service_id", "start_time", "count", "session_ids"]);
-    let mut sample_ids = Vec::new();
+    let mut all_ids = Vec::new();
     for (service_id, start, count, ids) in &parsed {
-        let room = settings.sample.take().saturating_sub(sample_ids.len());
-        sample_ids.extend(ids.iter().take(room));
+        all_ids.extend(ids.iter().copied());
         rows.push(vec![
             Cell::Int(*service_id),
             Cell::Time(*start),
@@ -79,37 +71,24 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
             Cell::Ids(ids.clone()),
         ]);
     }
+    let offenders = ctx.offenders_in(&all_ids);
     let groups = parsed.len() as i64;
     let sessions: i64 = parsed.iter().map(|g| g.2).sum();
-    let (status, summary) = if groups == 0 {
-        (
-            Status::Pass,
-            "No workshop or course session shares its service and start time with another."
-                .to_owned(),
-        )
+    let summary = if groups == 0 {
+        "No workshop or course session shares its service and start time with another.".to_owned()
     } else {
-        (
-            Status::Fail,
-            format!(
-                "{} of workshop/course sessions share a service and start time ({} in all).",
-                count_of(groups, "group", "groups"),
-                count_of(sessions, "session", "sessions")
-            ),
+        format!(
+            "{} of workshop/course sessions share a service and start time ({} in all).",
+            count_of(groups, "group", "groups"),
+            count_of(sessions, "session", "sessions")
         )
     };
-    Ok(CheckResult {
-        id: CheckId::DuplicateTimes,
-        status,
-        summary,
-        metrics: vec![
-            ("duplicate_groups", groups),
-            ("duplicate_sessions", sessions),
-        ],
-        rows,
-        sample_kind: SPEC.sample_kind,
-        sample_ids,
-        sample_total: sessions,
-    })
+    let status = offenders.status();
+    let metrics = vec![
+        ("duplicate_groups", groups),
+        ("duplicate_sessions", sessions),
+    ];
+    Ok(ctx.result(status, summary, metrics, rows, offenders))
 }
 
 /// Reads the comma-separated ids the aggregate returns, sorted (`group_concat` has no order).

@@ -2,34 +2,71 @@
 //!
 //! [`CheckId`] is the one name of a check everywhere: `--only`, the config file, every output
 //! format and `docs/checks/<id>.md`. Checks never print; they return a [`CheckResult`] that
-//! the [`runner`] gathers into the report.
+//! the [`runner`] gathers into the report, after applying waivers' expiry, thresholds and
+//! severity, which are the same for every check.
 
+mod capacity;
+mod context;
 mod coverage;
+mod dangling_session;
 mod duplicate_times;
+mod legacy_time_drift;
+mod make_required_readiness;
+mod migration_state;
+mod orphan_sessions;
+mod profile;
+mod reminder_readiness;
+mod rollback_safety;
 pub mod runner;
+mod service_mismatch;
+mod session_time_range;
+mod status_vocabulary;
 mod type_distribution;
+mod type_matches_service;
 
-use diesel::QueryableByName;
-use diesel::sql_types::BigInt;
+pub use context::{CheckContext, CheckError, Offenders, Shared, audit_bindings, empty_table};
 
-use crate::db::{QueryError, Snapshot};
-use crate::report::{CheckResult, IdKind, Status};
-use crate::settings::{AuditSettings, TableRole};
-use crate::sql::{Bindings, bind};
+use crate::report::{CheckResult, IdKind};
+use crate::settings::{CheckSettings, Severity, TableRole};
 
 /// The stable, kebab-case id of a check. Once released, ids are only ever added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
 pub enum CheckId {
+    MigrationState,
     Coverage,
+    MakeRequiredReadiness,
+    StatusVocabulary,
     TypeDistribution,
     DuplicateTimes,
+    DanglingSession,
+    ServiceMismatch,
+    LegacyTimeDrift,
+    SessionTimeRange,
+    Capacity,
+    TypeMatchesService,
+    ReminderReadiness,
+    RollbackSafety,
+    OrphanSessions,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 3] = [
+    /// Every check, in the order they run and are reported.
+    pub const ALL: [CheckId; 15] = [
+        CheckId::MigrationState,
         CheckId::Coverage,
+        CheckId::MakeRequiredReadiness,
+        CheckId::StatusVocabulary,
         CheckId::TypeDistribution,
         CheckId::DuplicateTimes,
+        CheckId::DanglingSession,
+        CheckId::ServiceMismatch,
+        CheckId::LegacyTimeDrift,
+        CheckId::SessionTimeRange,
+        CheckId::Capacity,
+        CheckId::TypeMatchesService,
+        CheckId::ReminderReadiness,
+        CheckId::RollbackSafety,
+        CheckId::OrphanSessions,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -38,9 +75,21 @@ impl CheckId {
 
     pub fn spec(self) -> &'static CheckSpec {
         match self {
+            CheckId::MigrationState => &migration_state::SPEC,
             CheckId::Coverage => &coverage::SPEC,
+            CheckId::MakeRequiredReadiness => &make_required_readiness::SPEC,
+            CheckId::StatusVocabulary => &status_vocabulary::SPEC,
             CheckId::TypeDistribution => &type_distribution::SPEC,
             CheckId::DuplicateTimes => &duplicate_times::SPEC,
+            CheckId::DanglingSession => &dangling_session::SPEC,
+            CheckId::ServiceMismatch => &service_mismatch::SPEC,
+            CheckId::LegacyTimeDrift => &legacy_time_drift::SPEC,
+            CheckId::SessionTimeRange => &session_time_range::SPEC,
+            CheckId::Capacity => &capacity::SPEC,
+            CheckId::TypeMatchesService => &type_matches_service::SPEC,
+            CheckId::ReminderReadiness => &reminder_readiness::SPEC,
+            CheckId::RollbackSafety => &rollback_safety::SPEC,
+            CheckId::OrphanSessions => &orphan_sessions::SPEC,
         }
     }
 
@@ -52,6 +101,20 @@ impl CheckId {
     pub fn doc_path(self) -> String {
         format!("docs/checks/{}.md", self.as_str())
     }
+
+    /// The documentation page, built into the binary for `explain-check`.
+    pub fn doc(self) -> &'static str {
+        self.spec().doc
+    }
+
+    pub fn default_settings(self) -> CheckSettings {
+        CheckSettings {
+            enabled: true,
+            severity: self.spec().severity,
+            max_offending: 0,
+            tolerance_seconds: 0,
+        }
+    }
 }
 
 impl std::fmt::Display for CheckId {
@@ -60,77 +123,60 @@ impl std::fmt::Display for CheckId {
     }
 }
 
-/// What a check is, as data: its id, what it reads, what its sample ids are.
+/// What a check is, as data.
 pub struct CheckSpec {
     pub id: &'static str,
     pub title: &'static str,
-    /// Columns the check cannot run without, per table.
+    /// How much its findings weigh unless the config says otherwise.
+    pub severity: Severity,
+    /// Tables and columns the check cannot run without: missing, it is an error.
     pub needs: &'static [(TableRole, &'static [&'static str])],
+    /// Tables and columns whose absence makes the check meaningless: missing, it is skipped
+    /// with the reason (a dropped legacy column, a schema without `django_migrations`).
+    pub skip_without: &'static [(TableRole, &'static [&'static str])],
+    /// What `sample_ids` are ids of.
     pub sample_kind: IdKind,
-}
-
-/// What a check gets to do its work: the snapshot to query and the resolved settings.
-pub struct CheckContext<'a> {
-    pub snapshot: &'a mut Snapshot,
-    pub settings: &'a AuditSettings,
-}
-
-/// The one column every `queries/*_sample.sql` returns.
-#[derive(QueryableByName)]
-struct SampleId {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-}
-
-impl CheckContext<'_> {
-    /// The first offending ids, up to `--sample`: runs a `*_sample.sql` template with
-    /// `:sample_limit` bound, and only when there is something to list.
-    pub async fn sample_ids(
-        &mut self,
-        offending: i64,
-        template: &'static str,
-        bindings: Bindings,
-    ) -> Result<Vec<i64>, CheckError> {
-        if offending == 0 {
-            return Ok(Vec::new());
-        }
-        let bindings = bindings.int("sample_limit", self.settings.sample.as_sql_limit());
-        let rows: Vec<SampleId> = self.snapshot.load(bind(template, &bindings)?).await?;
-        Ok(rows.into_iter().map(|r| r.id).collect())
-    }
-}
-
-/// The status of a check whose table has no rows: nothing was verified, which is usually the
-/// wrong database or table, so it must not read as a clean pass.
-pub fn empty_table(table: &str) -> (Status, String) {
-    (
-        Status::Warn,
-        format!(
-            "{table} is empty: nothing to verify; check that this is the right database and table."
-        ),
-    )
-}
-
-/// Why a check could not give an answer.
-#[derive(Debug, thiserror::Error)]
-pub enum CheckError {
-    #[error(transparent)]
-    Query(#[from] QueryError),
-    #[error(transparent)]
-    Template(#[from] crate::sql::TemplateError),
-    /// The database holds a value the check cannot interpret; fail closed.
-    #[error("{0}")]
-    BadData(String),
+    pub doc: &'static str,
 }
 
 /// The one entry point of each check.
 pub async fn run(id: CheckId, ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
     match id {
+        CheckId::MigrationState => migration_state::run(ctx).await,
         CheckId::Coverage => coverage::run(ctx).await,
+        CheckId::MakeRequiredReadiness => make_required_readiness::run(ctx).await,
+        CheckId::StatusVocabulary => status_vocabulary::run(ctx).await,
         CheckId::TypeDistribution => type_distribution::run(ctx).await,
         CheckId::DuplicateTimes => duplicate_times::run(ctx).await,
+        CheckId::DanglingSession => dangling_session::run(ctx).await,
+        CheckId::ServiceMismatch => service_mismatch::run(ctx).await,
+        CheckId::LegacyTimeDrift => legacy_time_drift::run(ctx).await,
+        CheckId::SessionTimeRange => session_time_range::run(ctx).await,
+        CheckId::Capacity => capacity::run(ctx).await,
+        CheckId::TypeMatchesService => type_matches_service::run(ctx).await,
+        CheckId::ReminderReadiness => reminder_readiness::run(ctx).await,
+        CheckId::RollbackSafety => rollback_safety::run(ctx).await,
+        CheckId::OrphanSessions => orphan_sessions::run(ctx).await,
     }
 }
+
+/// The template for this backend: `queries/NAME.sql` when it serves every backend.
+macro_rules! sql {
+    ($name:literal) => {
+        include_str!(concat!("../../queries/", $name, ".sql"))
+    };
+    ($ctx:expr, $name:literal) => {
+        match $ctx.snapshot.backend() {
+            crate::db::BackendKind::Postgres => {
+                include_str!(concat!("../../queries/", $name, ".postgres.sql"))
+            }
+            crate::db::BackendKind::Sqlite => {
+                include_str!(concat!("../../queries/", $name, ".sqlite.sql"))
+            }
+        }
+    };
+}
+pub(crate) use sql;
 
 #[cfg(test)]
 mod tests {
@@ -150,5 +196,15 @@ mod tests {
             );
         }
         assert_eq!(CheckId::value_variants().len(), CheckId::ALL.len());
+    }
+
+    #[test]
+    fn every_check_has_its_doc_page() {
+        for id in CheckId::ALL {
+            assert!(
+                id.doc().starts_with(&format!("# `{}`", id.as_str())),
+                "{id}"
+            );
+        }
     }
 }

@@ -1,13 +1,16 @@
 //! Runs the selected checks on one snapshot and gathers their results.
 //!
-//! Before a check runs, its tables and columns are looked up in the schema read at the start,
-//! so a missing table gets a message naming look-alike tables instead of a raw SQL error. A
-//! check that errors does not stop the others: each runs inside its own savepoint.
+//! Before a check runs, its tables and columns are looked up in the schema read at the start:
+//! a missing table or needed column is an error naming look-alike tables, a column whose
+//! absence makes the check meaningless skips it. Each check runs in its own savepoint, so one
+//! that errors does not stop the others. Afterwards the same rules apply to every result:
+//! waivers are reported, `max_offending` turns a tolerated failure into a warning, and the
+//! configured severity caps the status.
 
-use super::{CheckContext, CheckId, run};
+use super::{CheckContext, CheckId, Shared, audit_bindings, run};
 use crate::db::{Schema, Snapshot};
-use crate::report::CheckResult;
-use crate::settings::AuditSettings;
+use crate::report::{CheckResult, Status, WaiverOutcome, WaiverState};
+use crate::settings::{AuditSettings, TableRole};
 
 pub async fn run_checks(
     snapshot: &mut Snapshot,
@@ -15,47 +18,56 @@ pub async fn run_checks(
     settings: &AuditSettings,
     checks: &[CheckId],
 ) -> Vec<CheckResult> {
+    let bindings = audit_bindings(settings, schema);
+    let mut shared = Shared::default();
     let mut results = Vec::with_capacity(checks.len());
     for &id in checks {
-        if let Err(message) = preflight(id, schema, settings) {
-            results.push(CheckResult::error(id, message));
-            continue;
-        }
-        let result = match snapshot.begin_check().await {
-            Err(e) => CheckResult::error(id, e.to_string()),
-            Ok(()) => {
-                let outcome = run(id, &mut CheckContext { snapshot, settings }).await;
-                let succeeded = outcome.is_ok();
-                // A failure to end the savepoint is recorded by the snapshot: later checks
-                // then fail fast with the reason, so it needs no handling here.
-                let _ = snapshot.end_check(succeeded).await;
-                outcome.unwrap_or_else(|e| CheckResult::error(id, e.to_string()))
-            }
+        let result = match preflight(id, schema, settings) {
+            Preflight::Error(message) => CheckResult::error(id, message),
+            Preflight::Skip(reason) => CheckResult::skipped(id, reason),
+            Preflight::Run => match snapshot.begin_check().await {
+                Err(e) => CheckResult::error(id, e.to_string()),
+                Ok(()) => {
+                    let mut ctx = CheckContext {
+                        id,
+                        snapshot,
+                        settings,
+                        schema,
+                        bindings: &bindings,
+                        shared: &mut shared,
+                    };
+                    let outcome = run(id, &mut ctx).await;
+                    // A failure to end the savepoint is recorded by the snapshot: later checks
+                    // then fail fast with the reason, so it needs no handling here.
+                    let _ = snapshot.end_check(outcome.is_ok()).await;
+                    match outcome {
+                        Ok(result) => settle(result, settings),
+                        Err(e) => CheckResult::error(id, e.to_string()),
+                    }
+                }
+            },
         };
         results.push(result);
     }
     results
 }
 
+enum Preflight {
+    Run,
+    Skip(String),
+    Error(String),
+}
+
 /// Are the tables and columns this check reads all there?
-fn preflight(id: CheckId, schema: &Schema, settings: &AuditSettings) -> Result<(), String> {
-    for (role, columns) in id.spec().needs {
+fn preflight(id: CheckId, schema: &Schema, settings: &AuditSettings) -> Preflight {
+    let spec = id.spec();
+    for (role, columns) in spec.skip_without {
         let table = settings.table(*role);
         if !schema.has_table(table) {
-            let candidates = schema.candidates(table, columns);
-            let hint = if candidates.is_empty() {
-                format!(
-                    "no similar table found; check {} and that this is the right database",
-                    role.flag()
-                )
-            } else {
-                format!(
-                    "tables that look like it: {}; set {} to the right one",
-                    candidates.join(", "),
-                    role.flag()
-                )
-            };
-            return Err(format!("table \"{table}\" does not exist; {hint}"));
+            return Preflight::Skip(format!(
+                "skipped: there is no table \"{table}\" (set {} if it has another name)",
+                role.setting()
+            ));
         }
         let missing: Vec<&str> = columns
             .iter()
@@ -63,26 +75,165 @@ fn preflight(id: CheckId, schema: &Schema, settings: &AuditSettings) -> Result<(
             .filter(|c| !schema.has_column(table, c))
             .collect();
         if !missing.is_empty() {
-            return Err(format!(
-                "table \"{table}\" has no column {}; apply the migrations up to services 0019 or point {} at the right table",
-                missing
-                    .iter()
-                    .map(|c| format!("\"{c}\""))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                role.flag()
+            return Preflight::Skip(format!(
+                "skipped: \"{table}\" has no column {} any more",
+                quoted(&missing)
             ));
         }
     }
-    Ok(())
+    for (role, columns) in spec.needs {
+        let table = settings.table(*role);
+        if !schema.has_table(table) {
+            let candidates = schema.candidates(table, &columns_read_from(*role));
+            let hint = if candidates.is_empty() {
+                format!(
+                    "no similar table found; check {} and that this is the right database",
+                    role.setting()
+                )
+            } else {
+                format!(
+                    "tables that look like it: {}; set {} to the right one",
+                    candidates.join(", "),
+                    role.setting()
+                )
+            };
+            return Preflight::Error(format!("table \"{table}\" does not exist; {hint}"));
+        }
+        let missing: Vec<&str> = columns
+            .iter()
+            .copied()
+            .filter(|c| !schema.has_column(table, c))
+            .collect();
+        if !missing.is_empty() {
+            return Preflight::Error(format!(
+                "table \"{table}\" has no column {}; apply the migrations up to services 0019 or point {} at the right table",
+                quoted(&missing),
+                role.setting()
+            ));
+        }
+    }
+    Preflight::Run
+}
+
+/// Every column any check reads from a table: what a look-alike table must have.
+fn columns_read_from(role: TableRole) -> Vec<&'static str> {
+    let mut columns: Vec<&'static str> = CheckId::ALL
+        .iter()
+        .flat_map(|id| id.spec().needs.iter().chain(id.spec().skip_without))
+        .filter(|(r, _)| *r == role)
+        .flat_map(|(_, cols)| cols.iter().copied())
+        .collect();
+    columns.sort_unstable();
+    columns.dedup();
+    columns
+}
+
+fn quoted(columns: &[&str]) -> String {
+    columns
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The rules every check's result goes through: waivers, threshold, severity.
+fn settle(mut result: CheckResult, settings: &AuditSettings) -> CheckResult {
+    let check = settings.check(result.id);
+    for waiver in settings.waivers_for(result.id) {
+        let matched: Vec<i64> = waiver
+            .ids
+            .iter()
+            .copied()
+            .filter(|id| result.waived_ids.contains(id) || result.expired_waiver_ids.contains(id))
+            .collect();
+        let state = if matched.is_empty() {
+            WaiverState::Stale
+        } else if waiver.expires < settings.today {
+            WaiverState::Expired
+        } else {
+            WaiverState::Active
+        };
+        result.waivers.push(WaiverOutcome {
+            ids: waiver.ids.clone(),
+            reason: waiver.reason.clone(),
+            expires: waiver.expires,
+            state,
+            matched,
+        });
+    }
+    let mut notes = Vec::new();
+    if !result.waived_ids.is_empty() {
+        notes.push(format!("{} waived", result.waived_ids.len()));
+    }
+    for w in result
+        .waivers
+        .iter()
+        .filter(|w| w.state == WaiverState::Expired)
+    {
+        notes.push(format!(
+            "the waiver for {} expired on {}, so they count again",
+            ids_text(&w.matched),
+            w.expires
+        ));
+    }
+    let stale = result
+        .waivers
+        .iter()
+        .filter(|w| w.state == WaiverState::Stale)
+        .count();
+    if stale > 0 {
+        notes.push(format!(
+            "{stale} stale waiver{} match nothing: remove {}",
+            if stale == 1 { "" } else { "s" },
+            if stale == 1 { "it" } else { "them" }
+        ));
+    }
+    let unwaived = result.sample_total - result.waived_ids.len() as i64;
+    if result.status == Status::Fail
+        && check.max_offending > 0
+        && unwaived <= check.max_offending as i64
+    {
+        result.status = Status::Warn;
+        notes.push(format!(
+            "within the allowance of {} (max_offending)",
+            check.max_offending
+        ));
+    }
+    let capped = check.severity.cap(result.status);
+    if capped != result.status {
+        notes.push(format!("severity {}", check.severity.as_str()));
+        result.status = capped;
+    }
+    if !notes.is_empty() {
+        let summary = result.summary.trim_end_matches('.');
+        result.summary = format!("{summary} ({}).", notes.join("; "));
+    }
+    result.severity = check.severity;
+    result
+}
+
+fn ids_text(ids: &[i64]) -> String {
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!(
+        "id{} {}",
+        if ids.len() == 1 { "" } else { "s" },
+        list.join(", ")
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn message(p: Preflight) -> String {
+        match p {
+            Preflight::Error(m) | Preflight::Skip(m) => m,
+            Preflight::Run => "run".into(),
+        }
+    }
+
     #[test]
-    fn missing_table_names_look_alikes_and_the_flag() {
+    fn missing_table_names_look_alikes_and_the_setting() {
         let schema = Schema::from_tables(&[(
             "service_sessions",
             &[
@@ -93,21 +244,34 @@ mod tests {
                 "start_time",
             ],
         )]);
-        let message =
-            preflight(CheckId::DuplicateTimes, &schema, &AuditSettings::default()).unwrap_err();
+        let m = message(preflight(
+            CheckId::DuplicateTimes,
+            &schema,
+            &AuditSettings::default(),
+        ));
         assert_eq!(
-            message,
-            "table \"services_servicesession\" does not exist; tables that look like it: service_sessions; set --sessions-table to the right one"
+            m,
+            "table \"services_servicesession\" does not exist; tables that look like it: service_sessions; \
+             set --sessions-table (or tables.sessions in the config) to the right one"
         );
     }
 
     #[test]
-    fn missing_column_is_named() {
-        let schema = Schema::from_tables(&[("bookings_booking", &["id", "status", "start_time"])]);
-        let message = preflight(CheckId::Coverage, &schema, &AuditSettings::default()).unwrap_err();
-        assert!(
-            message.contains("no column \"service_session_id\""),
-            "{message}"
-        );
+    fn missing_needed_column_is_an_error_and_missing_legacy_column_a_skip() {
+        let schema = Schema::from_tables(&[
+            ("bookings_booking", &["id", "status", "service_session_id"]),
+            ("services_servicesession", &["id", "start_time", "end_time"]),
+        ]);
+        let settings = AuditSettings::default();
+        assert!(matches!(
+            preflight(CheckId::LegacyTimeDrift, &schema, &settings),
+            Preflight::Skip(_)
+        ));
+        assert!(matches!(
+            preflight(CheckId::MigrationState, &schema, &settings),
+            Preflight::Skip(_)
+        ));
+        let m = message(preflight(CheckId::ServiceMismatch, &schema, &settings));
+        assert!(m.contains("no column \"service_id\""), "{m}");
     }
 }

@@ -8,21 +8,22 @@
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
-use super::{CheckContext, CheckError, CheckId, CheckSpec, empty_table};
-use crate::db::BackendKind;
-use crate::report::{Cell, CheckResult, IdKind, Rows, Status, count_of};
-use crate::settings::{AuditSettings, TableRole};
-use crate::sql::{Bindings, bind};
+use super::{CheckContext, CheckError, CheckSpec, empty_table, sql};
+use crate::report::{Cell, CheckResult, IdKind, Rows, Status, count_of, has};
+use crate::settings::{Severity, TableRole, Vocabulary};
 use crate::time::parse_db_time;
 
 pub const SPEC: CheckSpec = CheckSpec {
     id: "type-distribution",
     title: "Session types and visibilities are the expected pairs",
+    severity: Severity::Error,
     needs: &[(
         TableRole::Sessions,
         &["id", "session_type", "visibility", "start_time"],
     )],
+    skip_without: &[],
     sample_kind: IdKind::Session,
+    doc: include_str!("../../docs/checks/type-distribution.md"),
 };
 
 #[derive(QueryableByName)]
@@ -60,23 +61,13 @@ impl PairVerdict {
     }
 }
 
-fn judge(
-    settings: &AuditSettings,
-    session_type: Option<&str>,
-    visibility: Option<&str>,
-) -> PairVerdict {
-    let (Some(t), Some(v)) = (session_type, visibility) else {
+fn judge(v: &Vocabulary, session_type: Option<&str>, visibility: Option<&str>) -> PairVerdict {
+    let (Some(t), Some(vis)) = (session_type, visibility) else {
         return PairVerdict::Unknown;
     };
-    if !settings.session_types.iter().any(|k| k == t)
-        || !settings.visibilities.iter().any(|k| k == v)
-    {
+    if !v.session_types.iter().any(|k| k == t) || !v.visibilities.iter().any(|k| k == vis) {
         PairVerdict::Unknown
-    } else if settings
-        .expected_pairs
-        .iter()
-        .any(|(et, ev)| et == t && ev == v)
-    {
+    } else if v.expected_pairs.iter().any(|(et, ev)| et == t && ev == vis) {
         PairVerdict::Expected
     } else {
         PairVerdict::Unexpected
@@ -84,21 +75,16 @@ fn judge(
 }
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
-    let settings = ctx.settings;
-    let tables = Bindings::default().identifier("sessions", &settings.sessions_table);
-    let template = match ctx.snapshot.backend() {
-        BackendKind::Postgres => include_str!("../../queries/type_distribution.postgres.sql"),
-        BackendKind::Sqlite => include_str!("../../queries/type_distribution.sqlite.sql"),
-    };
-    let mut pairs: Vec<Pair> = ctx.snapshot.load(bind(template, &tables)?).await?;
+    let mut pairs: Vec<Pair> = ctx.load(sql!(ctx, "type_distribution")).await?;
+    let table = ctx.settings.tables.sessions.clone();
+    let vocabulary = &ctx.settings.vocabulary;
 
     let unreadable: i64 = pairs.iter().map(|p| p.unreadable_times).sum();
     if unreadable > 0 {
         return Err(CheckError::BadData(format!(
-            "{} in {} {} a start_time that is not a timestamp, so they cannot be ordered or compared; \
+            "{} in {table} {} a start_time that is not a timestamp, so they cannot be ordered or compared; \
              fix those values (Django writes e.g. 2025-01-15 14:00:00)",
             count_of(unreadable, "session", "sessions"),
-            settings.sessions_table,
             if unreadable == 1 { "has" } else { "have" }
         )));
     }
@@ -116,7 +102,7 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
     let (mut unknown, mut unexpected) = (0i64, 0i64);
     for pair in &pairs {
         let verdict = judge(
-            settings,
+            vocabulary,
             pair.session_type.as_deref(),
             pair.visibility.as_deref(),
         );
@@ -141,7 +127,7 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         ]);
     }
     let mut missing = 0i64;
-    for (t, v) in &settings.expected_pairs {
+    for (t, v) in &vocabulary.expected_pairs {
         let present = pairs
             .iter()
             .any(|p| p.session_type.as_ref() == Some(t) && p.visibility.as_ref() == Some(v));
@@ -158,60 +144,42 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         }
     }
 
-    let bindings = tables
-        .texts("session_types", &settings.session_types)
-        .texts("visibilities", &settings.visibilities);
-    let sample_ids = ctx
-        .sample_ids(
-            unknown,
-            include_str!("../../queries/type_distribution_sample.sql"),
-            bindings,
-        )
+    let offenders = ctx
+        .offenders(unknown, sql!("type_distribution_sample"))
         .await?;
-
+    let sessions = count_of(total, "session", "sessions");
     let (status, summary) = if total == 0 {
-        empty_table(&settings.sessions_table)
-    } else if unknown > 0 {
+        empty_table(&table)
+    } else if offenders.unwaived() > 0 {
         (
             Status::Fail,
             format!(
-                "{unknown} of {} have an unknown session_type or visibility (NULL, empty or outside the vocabulary).",
-                count_of(total, "session", "sessions")
+                "{unknown} of {sessions} {} an unknown session_type or visibility (NULL, empty or outside the vocabulary).",
+                has(unknown)
             ),
         )
     } else if unexpected > 0 {
         (
             Status::Warn,
             format!(
-                "{unexpected} of {} have a known but unexpected (session_type, visibility) pair.",
-                count_of(total, "session", "sessions")
+                "{unexpected} of {sessions} {} a known but unexpected (session_type, visibility) pair.",
+                has(unexpected)
             ),
         )
     } else {
         (
             Status::Pass,
-            format!(
-                "All {} have an expected (session_type, visibility) pair.",
-                count_of(total, "session", "sessions")
-            ),
+            format!("All {sessions} have an expected (session_type, visibility) pair."),
         )
     };
-    Ok(CheckResult {
-        id: CheckId::TypeDistribution,
-        status,
-        summary,
-        metrics: vec![
-            ("total_sessions", total),
-            ("pairs", pairs.len() as i64),
-            ("unknown_sessions", unknown),
-            ("unexpected_sessions", unexpected),
-            ("missing_pairs", missing),
-        ],
-        rows,
-        sample_kind: SPEC.sample_kind,
-        sample_ids,
-        sample_total: unknown,
-    })
+    let metrics = vec![
+        ("total_sessions", total),
+        ("pairs", pairs.len() as i64),
+        ("unknown_sessions", unknown),
+        ("unexpected_sessions", unexpected),
+        ("missing_pairs", missing),
+    ];
+    Ok(ctx.result(status, summary, metrics, rows, offenders))
 }
 
 #[cfg(test)]
@@ -220,7 +188,7 @@ mod tests {
 
     #[test]
     fn pairs_are_judged_exactly() {
-        let s = AuditSettings::default();
+        let s = Vocabulary::default();
         assert_eq!(
             judge(&s, Some("individual"), Some("private")),
             PairVerdict::Expected

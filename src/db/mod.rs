@@ -10,6 +10,7 @@ pub mod schema;
 mod snapshot;
 pub mod url;
 
+pub use connection::Row;
 pub use schema::Schema;
 pub use snapshot::{QueryError, Snapshot, SnapshotOptions};
 pub use url::{BackendKind, DatabaseUrl};

@@ -58,12 +58,28 @@ struct JsonCheck<'a> {
     summary: &'a str,
     metrics: Map<String, Value>,
     rows: Vec<Map<String, Value>>,
-    /// "booking" or "session": what `sample_ids` are ids of.
-    sample_kind: &'static str,
+    /// "booking", "session", or null for a check without offending rows.
+    sample_kind: Option<&'static str>,
     sample_ids: &'a [i64],
-    /// All offending ids, however many `sample_ids` holds.
+    /// All offending ids, however many `sample_ids` holds (waived ones included).
     sample_total: i64,
+    /// "error", "warning" or "info": the most this check's findings may weigh.
+    severity: &'static str,
+    /// Offending ids a waiver in force covers (not in `sample_ids`).
+    waived_ids: &'a [i64],
+    waivers: Vec<JsonWaiver<'a>>,
     help: String,
+}
+
+#[derive(Serialize)]
+struct JsonWaiver<'a> {
+    ids: &'a [i64],
+    reason: &'a str,
+    expires: String,
+    /// "active", "expired" or "stale".
+    state: &'static str,
+    /// The waiver's ids that are offending now.
+    matched_ids: &'a [i64],
 }
 
 fn cell_value(cell: &Cell) -> Value {
@@ -106,6 +122,19 @@ fn check(result: &CheckResult) -> JsonCheck<'_> {
         sample_kind: result.sample_kind.as_str(),
         sample_ids: &result.sample_ids,
         sample_total: result.sample_total,
+        severity: result.severity.as_str(),
+        waived_ids: &result.waived_ids,
+        waivers: result
+            .waivers
+            .iter()
+            .map(|w| JsonWaiver {
+                ids: &w.ids,
+                reason: &w.reason,
+                expires: w.expires.format("%Y-%m-%d").to_string(),
+                state: w.state.as_str(),
+                matched_ids: &w.matched,
+            })
+            .collect(),
         help: result.id.doc_path(),
     }
 }

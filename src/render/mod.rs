@@ -50,7 +50,10 @@ pub(crate) mod fixtures {
 
     use crate::checks::CheckId;
     use crate::db::BackendKind;
-    use crate::report::{Cell, CheckResult, IdKind, Report, Rows, Status};
+    use crate::report::{
+        Cell, CheckResult, IdKind, Report, Rows, Status, WaiverOutcome, WaiverState,
+    };
+    use crate::settings::Severity;
 
     pub fn report() -> Report {
         let mut coverage_rows = Rows::new(&["status", "start_time_null", "count"]);
@@ -81,6 +84,25 @@ pub(crate) mod fixtures {
                     sample_kind: IdKind::Booking,
                     sample_ids: vec![4, 5],
                     sample_total: 3,
+                    severity: Severity::Error,
+                    waived_ids: vec![6],
+                    expired_waiver_ids: vec![],
+                    waivers: vec![
+                        WaiverOutcome {
+                            ids: vec![6],
+                            reason: "imported from the old system".into(),
+                            expires: chrono::NaiveDate::from_ymd_opt(2030, 1, 31).unwrap(),
+                            state: WaiverState::Active,
+                            matched: vec![6],
+                        },
+                        WaiverOutcome {
+                            ids: vec![99],
+                            reason: "fixed long ago".into(),
+                            expires: chrono::NaiveDate::from_ymd_opt(2030, 1, 31).unwrap(),
+                            state: WaiverState::Stale,
+                            matched: vec![],
+                        },
+                    ],
                 },
                 CheckResult {
                     id: CheckId::DuplicateTimes,
@@ -91,6 +113,10 @@ pub(crate) mod fixtures {
                     sample_kind: IdKind::Session,
                     sample_ids: vec![11, 12],
                     sample_total: 2,
+                    severity: Severity::Error,
+                    waived_ids: vec![],
+                    expired_waiver_ids: vec![],
+                    waivers: vec![],
                 },
                 CheckResult::error(CheckId::TypeDistribution, "table \"x\" does not exist".into()),
             ],

@@ -102,8 +102,19 @@ fn details(w: &mut dyn Write, check: &CheckResult, options: &RenderOptions) -> s
         writeln!(
             w,
             "  {} ids{shown}: {}",
-            check.sample_kind.as_str(),
+            check.sample_kind.as_str().unwrap_or("offending"),
             ids.join(", ")
+        )?;
+    }
+    for waiver in &check.waivers {
+        let ids: Vec<String> = waiver.ids.iter().map(i64::to_string).collect();
+        writeln!(
+            w,
+            "  waiver ({}, expires {}) for ids {}: {}",
+            waiver.state.as_str(),
+            waiver.expires,
+            ids.join(", "),
+            waiver.reason
         )?;
     }
     if check.status > Status::Pass {

@@ -1,0 +1,9 @@
+-- service-mismatch: the first ids of bookings whose service differs from their session's.
+SELECT CAST(b.id AS BIGINT) AS id
+FROM :"bookings" AS b
+JOIN :"sessions" AS s ON s.id = b.service_session_id
+WHERE b.service_id <> s.service_id
+   OR (b.service_id IS NULL AND s.service_id IS NOT NULL)
+   OR (b.service_id IS NOT NULL AND s.service_id IS NULL)
+ORDER BY b.id
+LIMIT :sample_limit

@@ -1,0 +1,10 @@
+-- status-vocabulary: the first ids of bookings whose status is NULL or outside the known
+-- statuses (compared exactly: 'cancelled' and 'Canceled' are not 'canceled'). Its counts come
+-- from the bookings profile (bookings_profile.sql).
+-- Run by hand: psql -v bookings=bookings_booking -v known_statuses="'draft','confirmed',…" \
+--   -v sample_limit=20 -f queries/status_vocabulary_sample.sql
+SELECT CAST(b.id AS BIGINT) AS id
+FROM :"bookings" AS b
+WHERE b.status IS NULL OR b.status NOT IN (:known_statuses)
+ORDER BY b.id
+LIMIT :sample_limit

@@ -1,0 +1,85 @@
+//! `capacity`: participant counts that agree with the bookings. A session's
+//! `current_participants` must equal its bookings that are not canceled; those must not exceed
+//! `max_participants`; an individual session holds one booking and has a maximum of one.
+
+use diesel::QueryableByName;
+use diesel::sql_types::BigInt;
+
+use super::{CheckContext, CheckError, CheckSpec, sql};
+use crate::report::{Cell, CheckResult, IdKind, Rows, count_of, has};
+use crate::settings::{Severity, TableRole};
+
+pub const SPEC: CheckSpec = CheckSpec {
+    id: "capacity",
+    title: "Participant counts agree with the bookings",
+    severity: Severity::Error,
+    needs: &[
+        (
+            TableRole::Sessions,
+            &[
+                "id",
+                "session_type",
+                "max_participants",
+                "current_participants",
+            ],
+        ),
+        (TableRole::Bookings, &["id", "service_session_id", "status"]),
+    ],
+    skip_without: &[],
+    sample_kind: IdKind::Session,
+    doc: include_str!("../../docs/checks/capacity.md"),
+};
+
+#[derive(QueryableByName)]
+struct Counts {
+    #[diesel(sql_type = BigInt)]
+    count_mismatch: i64,
+    #[diesel(sql_type = BigInt)]
+    over_capacity: i64,
+    #[diesel(sql_type = BigInt)]
+    individual_overbooked: i64,
+    #[diesel(sql_type = BigInt)]
+    individual_max_not_one: i64,
+    #[diesel(sql_type = BigInt)]
+    sessions: i64,
+}
+
+pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
+    let counts: Vec<Counts> = ctx.load(sql!("capacity")).await?;
+    let Some(c) = counts.first() else {
+        return Err(CheckError::BadData(
+            "the capacity query returned no row".into(),
+        ));
+    };
+    let problems = [
+        ("current_participants_mismatch", c.count_mismatch),
+        ("over_capacity", c.over_capacity),
+        ("individual_overbooked", c.individual_overbooked),
+        ("individual_max_not_one", c.individual_max_not_one),
+    ];
+    let mut rows = Rows::new(&["problem", "count"]);
+    for (problem, count) in problems {
+        rows.push(vec![Cell::Text(problem.into()), Cell::Int(count)]);
+    }
+    let total = c.sessions;
+    let offenders = ctx.offenders(total, sql!("capacity_sample")).await?;
+    let summary = if total == 0 {
+        "Every session's participant counts agree with its bookings.".to_owned()
+    } else {
+        let found: Vec<String> = problems
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(p, n)| format!("{n} {}", p.replace('_', " ")))
+            .collect();
+        format!(
+            "{} {} capacity problems: {}.",
+            count_of(total, "session", "sessions"),
+            has(total),
+            found.join(", ")
+        )
+    };
+    let mut metrics = vec![("sessions_with_problems", total)];
+    metrics.extend(problems);
+    let status = offenders.status();
+    Ok(ctx.result(status, summary, metrics, rows, offenders))
+}

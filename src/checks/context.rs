@@ -1,0 +1,284 @@
+//! What every check gets to do its work, and the helpers that keep checks small.
+//!
+//! The SQL bindings (table names, vocabularies, schema-dependent column expressions) are made
+//! once per audit by [`audit_bindings`], so a check names its template and reads rows.
+//! [`CheckContext::offenders`] lists offending ids the same way for every check: a count from
+//! the check's aggregate, the first ids from its `*_sample.sql`, and the waived ones matched in
+//! SQL, so only ids that are shown or waived travel to the tool.
+
+use std::collections::BTreeSet;
+
+use super::CheckId;
+use super::profile::BookingGroup;
+use crate::db::{QueryError, Row, Schema, Snapshot};
+use crate::report::{CheckResult, Rows, Status};
+use crate::settings::{AuditSettings, TableRole};
+use crate::sql::{Bindings, TemplateError, bind};
+
+/// Why a check could not give an answer.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// The database holds a value the check cannot interpret; fail closed.
+    #[error("{0}")]
+    BadData(String),
+}
+
+/// Results of scans that several checks read, made once per audit.
+#[derive(Default)]
+pub struct Shared {
+    pub(super) bookings_profile: Option<Vec<BookingGroup>>,
+}
+
+pub struct CheckContext<'a> {
+    pub id: CheckId,
+    pub snapshot: &'a mut Snapshot,
+    pub settings: &'a AuditSettings,
+    pub schema: &'a Schema,
+    pub bindings: &'a Bindings,
+    pub shared: &'a mut Shared,
+}
+
+/// Offending ids of one check: how many, the first few, and which are waived.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Offenders {
+    pub total: i64,
+    /// The first unwaived ids, up to `--sample`.
+    pub sample: Vec<i64>,
+    /// Offending ids covered by a waiver in force.
+    pub waived: Vec<i64>,
+    /// Offending ids whose waiver has expired: they count as offending again.
+    pub expired: Vec<i64>,
+}
+
+impl Offenders {
+    /// The offending rows that no waiver in force covers: what status is judged on.
+    pub fn unwaived(&self) -> i64 {
+        self.total - self.waived.len() as i64
+    }
+
+    /// `Fail` when something unwaived offends, else `Pass`.
+    pub fn status(&self) -> Status {
+        if self.unwaived() > 0 {
+            Status::Fail
+        } else {
+            Status::Pass
+        }
+    }
+}
+
+/// The bindings every template may use. Columns a cleanup migration may have dropped are bound
+/// to `NULL` when absent, so one template serves both schemas.
+pub fn audit_bindings(settings: &AuditSettings, schema: &Schema) -> Bindings {
+    let t = &settings.tables;
+    let v = &settings.vocabulary;
+    let has = |table: &str, column: &str| schema.has_column(table, column);
+    let mut inactive = v.not_scheduled.clone();
+    inactive.extend(
+        v.finished
+            .iter()
+            .filter(|s| !v.not_scheduled.contains(s))
+            .cloned(),
+    );
+    Bindings::default()
+        .identifier("bookings", &t.bookings)
+        .identifier("sessions", &t.sessions)
+        .identifier("services", &t.services)
+        .identifier("service_types", &t.service_types)
+        .identifier("migrations", &t.migrations)
+        .texts("session_types", &v.session_types)
+        .texts("visibilities", &v.visibilities)
+        .texts("exclusive_time_types", &v.exclusive_time_types)
+        .texts("individual_type", std::slice::from_ref(&v.individual.0))
+        .texts(
+            "individual_visibility",
+            std::slice::from_ref(&v.individual.1),
+        )
+        .texts("known_statuses", &v.statuses)
+        .texts("not_scheduled", &v.not_scheduled)
+        .texts("canceled_statuses", &v.canceled)
+        .texts("inactive_statuses", &inactive)
+        .cases("type_mapping", &v.type_mapping)
+        .texts(
+            "default_session_type",
+            std::slice::from_ref(&v.default_session_type),
+        )
+        .column(
+            "legacy_start",
+            "b",
+            "start_time",
+            has(&t.bookings, "start_time"),
+        )
+        .column("legacy_end", "b", "end_time", has(&t.bookings, "end_time"))
+        .column("duration", "s", "duration", has(&t.sessions, "duration"))
+        .int("sample_limit", settings.sample.as_sql_limit())
+}
+
+impl CheckContext<'_> {
+    pub async fn load<T: Row>(&mut self, template: &'static str) -> Result<Vec<T>, CheckError> {
+        Ok(self.snapshot.load(bind(template, self.bindings)?).await?)
+    }
+
+    /// Like `load`, with check-specific bindings added to the audit's.
+    pub async fn load_with<T: Row>(
+        &mut self,
+        template: &'static str,
+        extra: impl FnOnce(Bindings) -> Bindings,
+    ) -> Result<Vec<T>, CheckError> {
+        let bindings = extra(self.bindings.clone());
+        Ok(self.snapshot.load(bind(template, &bindings)?).await?)
+    }
+
+    pub fn has_column(&self, role: TableRole, column: &str) -> bool {
+        self.schema.has_column(self.settings.table(role), column)
+    }
+
+    /// The offending ids behind a count: `template` is a `*_sample.sql` returning one `id`
+    /// column in order, with `LIMIT :sample_limit`. Runs only when `total > 0`.
+    pub async fn offenders(
+        &mut self,
+        total: i64,
+        template: &'static str,
+    ) -> Result<Offenders, CheckError> {
+        self.offenders_with(total, template, |b| b).await
+    }
+
+    /// Like `offenders`, for a sample template that needs check-specific bindings.
+    pub async fn offenders_with(
+        &mut self,
+        total: i64,
+        template: &'static str,
+        extra: impl Fn(Bindings) -> Bindings,
+    ) -> Result<Offenders, CheckError> {
+        if total == 0 {
+            return Ok(Offenders::default());
+        }
+        let base = extra(self.bindings.clone());
+        let (active, expired) = self.waived_ids();
+        let all: Vec<i64> = active.union(&expired).copied().collect();
+        let matched: BTreeSet<i64> = if all.is_empty() {
+            BTreeSet::new()
+        } else {
+            let every = base.clone().int("sample_limit", i64::MAX);
+            let query = bind(template, &every)?.ids_among(&all)?;
+            let rows: Vec<IdRow> = self.snapshot.load(query).await?;
+            rows.into_iter().map(|r| r.id).collect()
+        };
+        let waived: Vec<i64> = matched
+            .iter()
+            .copied()
+            .filter(|id| active.contains(id))
+            .collect();
+        let limit = self.settings.sample.take();
+        let fetch = self
+            .settings
+            .sample
+            .as_sql_limit()
+            .saturating_add(waived.len() as i64);
+        let query = bind(template, &base.int("sample_limit", fetch))?;
+        let rows: Vec<IdRow> = self.snapshot.load(query).await?;
+        let sample = rows
+            .into_iter()
+            .map(|r| r.id)
+            .filter(|id| !waived.contains(id))
+            .take(limit)
+            .collect();
+        Ok(Offenders {
+            total,
+            sample,
+            expired: matched
+                .iter()
+                .copied()
+                .filter(|id| !active.contains(id))
+                .collect(),
+            waived,
+        })
+    }
+
+    /// The same, when the check already holds every offending id (from its findings rows).
+    pub fn offenders_in(&self, ids: &[i64]) -> Offenders {
+        let (active, expired) = self.waived_ids();
+        let waived: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| active.contains(id))
+            .collect();
+        Offenders {
+            total: ids.len() as i64,
+            sample: ids
+                .iter()
+                .copied()
+                .filter(|id| !active.contains(id))
+                .take(self.settings.sample.take())
+                .collect(),
+            expired: ids
+                .iter()
+                .copied()
+                .filter(|id| expired.contains(id) && !active.contains(id))
+                .collect(),
+            waived,
+        }
+    }
+
+    /// Ids under a waiver in force, and ids only under expired ones.
+    fn waived_ids(&self) -> (BTreeSet<i64>, BTreeSet<i64>) {
+        let mut active = BTreeSet::new();
+        let mut expired = BTreeSet::new();
+        for waiver in self.settings.waivers_for(self.id) {
+            let set = if waiver.expires >= self.settings.today {
+                &mut active
+            } else {
+                &mut expired
+            };
+            set.extend(waiver.ids.iter().copied());
+        }
+        let expired = expired.difference(&active).copied().collect();
+        (active, expired)
+    }
+
+    /// A finished result: the check's findings plus what every result carries.
+    pub fn result(
+        &self,
+        status: Status,
+        summary: String,
+        metrics: Vec<(&'static str, i64)>,
+        rows: Rows,
+        offenders: Offenders,
+    ) -> CheckResult {
+        CheckResult {
+            id: self.id,
+            status,
+            severity: self.settings.check(self.id).severity,
+            summary,
+            metrics,
+            rows,
+            sample_kind: self.id.sample_kind(),
+            sample_ids: offenders.sample,
+            sample_total: offenders.total,
+            waived_ids: offenders.waived,
+            expired_waiver_ids: offenders.expired,
+            waivers: Vec::new(),
+        }
+    }
+}
+
+/// The one column every `queries/*_sample.sql` returns.
+#[derive(diesel::QueryableByName)]
+struct IdRow {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+}
+
+/// The status of a check whose table has no rows: nothing was verified, which is usually the
+/// wrong database or table, so it must not read as a clean pass.
+pub fn empty_table(table: &str) -> (Status, String) {
+    (
+        Status::Warn,
+        format!(
+            "{table} is empty: nothing to verify; check that this is the right database and table."
+        ),
+    )
+}

@@ -1,0 +1,72 @@
+//! `dangling-session`: bookings whose service_session_id points to no session. Possible where
+//! foreign keys are not enforced (SQLite, MySQL's MyISAM) or after raw deletes; such a booking
+//! has a schedule reference that leads nowhere.
+
+use diesel::QueryableByName;
+use diesel::sql_types::BigInt;
+
+use super::{CheckContext, CheckError, CheckSpec, sql};
+use crate::report::{Cell, CheckResult, IdKind, Rows, count_of};
+use crate::settings::{Severity, TableRole};
+
+pub const SPEC: CheckSpec = CheckSpec {
+    id: "dangling-session",
+    title: "Every session a booking references exists",
+    severity: Severity::Error,
+    needs: &[
+        (TableRole::Bookings, &["id", "service_session_id"]),
+        (TableRole::Sessions, &["id"]),
+    ],
+    skip_without: &[],
+    sample_kind: IdKind::Booking,
+    doc: include_str!("../../docs/checks/dangling-session.md"),
+};
+
+#[derive(QueryableByName)]
+struct Counts {
+    #[diesel(sql_type = BigInt)]
+    bookings: i64,
+    #[diesel(sql_type = BigInt)]
+    missing_sessions: i64,
+}
+
+#[derive(QueryableByName)]
+struct Missing {
+    #[diesel(sql_type = BigInt)]
+    service_session_id: i64,
+    #[diesel(sql_type = BigInt)]
+    bookings: i64,
+}
+
+pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
+    let counts: Vec<Counts> = ctx.load(sql!("dangling_session")).await?;
+    let (bookings, missing) = counts
+        .first()
+        .map_or((0, 0), |c| (c.bookings, c.missing_sessions));
+    let mut rows = Rows::new(&["service_session_id", "bookings"]);
+    if bookings > 0 {
+        let found: Vec<Missing> = ctx.load(sql!("dangling_session_rows")).await?;
+        for m in found {
+            rows.push(vec![Cell::Int(m.service_session_id), Cell::Int(m.bookings)]);
+        }
+    }
+    let offenders = ctx
+        .offenders(bookings, sql!("dangling_session_sample"))
+        .await?;
+    let summary = if bookings == 0 {
+        "Every session a booking references exists.".to_owned()
+    } else {
+        format!(
+            "{} reference {} that do not exist in {}.",
+            count_of(bookings, "booking", "bookings"),
+            count_of(missing, "session", "sessions"),
+            ctx.settings.tables.sessions
+        )
+    };
+    let status = offenders.status();
+    let metrics = vec![
+        ("dangling_bookings", bookings),
+        ("missing_sessions", missing),
+    ];
+    Ok(ctx.result(status, summary, metrics, rows, offenders))
+}

@@ -1,0 +1,121 @@
+//! `legacy-time-drift`: bookings whose legacy start/end times disagree with their session's.
+//! This is what makes "times not displaying correctly" (the guide's troubleshooting): old code
+//! reads the booking, new code the session. Skipped once the legacy columns are gone.
+
+use diesel::QueryableByName;
+use diesel::sql_types::{BigInt, Nullable, Text};
+
+use super::{CheckContext, CheckError, CheckSpec, sql};
+use crate::report::{Cell, CheckResult, IdKind, Rows, count_of, has};
+use crate::settings::{Severity, TableRole};
+use crate::time::parse_db_time;
+
+pub const SPEC: CheckSpec = CheckSpec {
+    id: "legacy-time-drift",
+    title: "Legacy booking times agree with their session",
+    severity: Severity::Error,
+    needs: &[
+        (TableRole::Bookings, &["id", "service_session_id"]),
+        (TableRole::Sessions, &["id", "start_time", "end_time"]),
+    ],
+    skip_without: &[(TableRole::Bookings, &["start_time", "end_time"])],
+    sample_kind: IdKind::Booking,
+    doc: include_str!("../../docs/checks/legacy-time-drift.md"),
+};
+
+#[derive(QueryableByName)]
+struct Counts {
+    #[diesel(sql_type = BigInt)]
+    drifted: i64,
+    #[diesel(sql_type = BigInt)]
+    start_drift: i64,
+    #[diesel(sql_type = BigInt)]
+    end_drift: i64,
+    #[diesel(sql_type = BigInt)]
+    unreadable: i64,
+}
+
+#[derive(QueryableByName)]
+struct Drift {
+    #[diesel(sql_type = BigInt)]
+    booking_id: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    legacy_start: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    session_start: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    legacy_end: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    session_end: Option<String>,
+}
+
+pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
+    let tolerance = ctx.settings.check(ctx.id).tolerance_seconds as i64;
+    let counts: Vec<Counts> = ctx
+        .load_with(sql!(ctx, "legacy_time_drift"), |b| {
+            b.int("tolerance_seconds", tolerance)
+        })
+        .await?;
+    let c = counts.first().map_or((0, 0, 0, 0), |c| {
+        (c.drifted, c.start_drift, c.end_drift, c.unreadable)
+    });
+    let (drifted, start_drift, end_drift, unreadable) = c;
+    if unreadable > 0 {
+        return Err(CheckError::BadData(format!(
+            "{} have a start or end time, on the booking or its session, that is not a timestamp; fix those values",
+            count_of(unreadable, "booking", "bookings")
+        )));
+    }
+    let offenders = ctx
+        .offenders_with(drifted, sql!(ctx, "legacy_time_drift_sample"), |b| {
+            b.int("tolerance_seconds", tolerance)
+        })
+        .await?;
+
+    let mut rows = Rows::new(&[
+        "booking_id",
+        "legacy_start",
+        "session_start",
+        "legacy_end",
+        "session_end",
+    ]);
+    if !offenders.sample.is_empty() {
+        let ids = offenders.sample.clone();
+        let drifts: Vec<Drift> = ctx
+            .load_with(sql!("legacy_time_drift_rows"), |b| {
+                b.ints("sample_ids", &ids)
+            })
+            .await?;
+        let time = |t: &Option<String>| {
+            t.as_deref()
+                .map(parse_db_time)
+                .transpose()
+                .map_err(CheckError::BadData)
+        };
+        for d in &drifts {
+            rows.push(vec![
+                Cell::Int(d.booking_id),
+                Cell::time(time(&d.legacy_start)?),
+                Cell::time(time(&d.session_start)?),
+                Cell::time(time(&d.legacy_end)?),
+                Cell::time(time(&d.session_end)?),
+            ]);
+        }
+    }
+    let summary = if drifted == 0 {
+        "Every legacy booking time agrees with its session's.".to_owned()
+    } else {
+        format!(
+            "{} {} legacy times that disagree with their session's ({start_drift} start, {end_drift} end; tolerance {tolerance} s).",
+            count_of(drifted, "booking", "bookings"),
+            has(drifted)
+        )
+    };
+    let status = offenders.status();
+    let metrics = vec![
+        ("drifted_bookings", drifted),
+        ("start_drift", start_drift),
+        ("end_drift", end_drift),
+    ];
+    Ok(ctx.result(status, summary, metrics, rows, offenders))
+}

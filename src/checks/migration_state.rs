@@ -1,0 +1,135 @@
+//! `migration-state`: where the rollout stands. Which of services 0017, 0018, 0019 and
+//! bookings 0013 are applied, the step of the guide that puts the database at, and whether the
+//! next step is safe now. Fails only on an impossible state (a migration applied before the one
+//! it depends on, or 0013 applied while bookings still lack a session).
+
+use diesel::QueryableByName;
+use diesel::sql_types::Text;
+
+use super::profile::{bookings_profile, has_legacy_start, scheduled_without_session};
+use super::{CheckContext, CheckError, CheckSpec, Offenders, sql};
+use crate::report::{Cell, CheckResult, IdKind, Rows, Status};
+use crate::settings::{Severity, TableRole};
+
+pub const SPEC: CheckSpec = CheckSpec {
+    id: "migration-state",
+    title: "The rollout is at a consistent step of the guide",
+    severity: Severity::Error,
+    needs: &[(TableRole::Bookings, &["id", "service_session_id", "status"])],
+    skip_without: &[(TableRole::Migrations, &["app", "name"])],
+    sample_kind: IdKind::None,
+    doc: include_str!("../../docs/checks/migration-state.md"),
+};
+
+/// The guide's migrations, in the order it applies them.
+const STEPS: [(&str, &str, &str); 4] = [
+    (
+        "services",
+        "0017",
+        "0017_add_session_type_and_visibility_to_servicesession",
+    ),
+    (
+        "services",
+        "0018",
+        "0018_populate_session_type_and_visibility",
+    ),
+    (
+        "services",
+        "0019",
+        "0019_create_servicesessions_for_existing_bookings",
+    ),
+    ("bookings", "0013", "0013_make_service_session_required"),
+];
+
+#[derive(QueryableByName)]
+struct Applied {
+    #[diesel(sql_type = Text)]
+    app: String,
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
+    let applied_rows: Vec<Applied> = ctx.load(sql!("migration_state")).await?;
+    let groups = bookings_profile(ctx).await?;
+    let without_session: i64 = groups
+        .iter()
+        .filter(|g| g.without_session)
+        .map(|g| g.count)
+        .sum();
+    let scheduled =
+        scheduled_without_session(&groups, &ctx.settings.vocabulary, has_legacy_start(ctx));
+
+    let mut rows = Rows::new(&["app", "migration", "applied"]);
+    let mut applied = [false; 4];
+    for (i, (app, number, guide_name)) in STEPS.iter().enumerate() {
+        // Match on the number: a deployment may have renamed the migration's suffix.
+        let found = applied_rows.iter().find(|m| {
+            m.app == *app && (m.name == *number || m.name.starts_with(&format!("{number}_")))
+        });
+        applied[i] = found.is_some();
+        let name = found.map_or(guide_name.to_string(), |m| m.name.clone());
+        rows.push(vec![
+            Cell::Text(app.to_string()),
+            Cell::Text(name),
+            Cell::Bool(applied[i]),
+        ]);
+    }
+    let done = applied.iter().take_while(|a| **a).count();
+    let label = |i: usize| format!("{}.{}", STEPS[i].0, STEPS[i].1);
+
+    let (status, summary) = if let Some(gap) = applied
+        .iter()
+        .position(|a| !a)
+        .filter(|gap| applied[gap + 1..].iter().any(|a| *a))
+    {
+        let later = (gap + 1..4).find(|i| applied[*i]).unwrap_or(gap);
+        (
+            Status::Fail,
+            format!(
+                "{} is applied but {} is not: the migrations ran out of order; apply {} (or roll back {}) before going on.",
+                label(later),
+                label(gap),
+                label(gap),
+                label(later)
+            ),
+        )
+    } else if done == 4 && without_session > 0 {
+        (
+            Status::Fail,
+            format!(
+                "bookings.0013 is recorded as applied, yet {without_session} bookings have no session: was it faked? \
+                 Give them sessions, then check that the column is NOT NULL."
+            ),
+        )
+    } else {
+        let at = match done {
+            0 => "before Step 1 (no ServiceSession migration applied)".to_owned(),
+            1 | 2 => format!("in Step 1 ({} applied)", label(done - 1)),
+            3 => "at Step 2-3: services 0017-0019 applied; verify and test".to_owned(),
+            _ => "at Step 4: service_session is required (bookings.0013 applied)".to_owned(),
+        };
+        let next = match done {
+            0..=2 => format!(
+                "next: {} (safe: it adds or fills data and can be rolled back)",
+                label(done)
+            ),
+            3 if without_session == 0 => {
+                "next: bookings.0013, safe now: every booking has a session".to_owned()
+            }
+            3 => format!(
+                "next: bookings.0013, NOT safe now: {without_session} bookings have no session ({scheduled} of them scheduled)"
+            ),
+            _ => "no further step".to_owned(),
+        };
+        (Status::Pass, format!("The database is {at}; {next}."))
+    };
+    let next_safe = i64::from(done < 3 || (done == 3 && without_session == 0));
+    let metrics = vec![
+        ("steps_applied", done as i64),
+        ("next_step_safe", next_safe),
+        ("without_session", without_session),
+        ("scheduled_without_session", scheduled),
+    ];
+    Ok(ctx.result(status, summary, metrics, rows, Offenders::default()))
+}

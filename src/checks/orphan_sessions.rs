@@ -1,0 +1,56 @@
+//! `orphan-sessions`: individual/private sessions no booking references. Migration 0019 makes
+//! one per 1-to-1 booking, so an orphan was left by a deleted booking or a failed creation.
+//! Information by default: harmless to the schedule, but it holds a slot in calendars.
+
+use diesel::QueryableByName;
+use diesel::sql_types::BigInt;
+
+use super::{CheckContext, CheckError, CheckSpec, sql};
+use crate::report::{CheckResult, IdKind, Rows};
+use crate::settings::{Severity, TableRole};
+
+pub const SPEC: CheckSpec = CheckSpec {
+    id: "orphan-sessions",
+    title: "Individual sessions have a booking",
+    severity: Severity::Info,
+    needs: &[
+        (TableRole::Sessions, &["id", "session_type", "visibility"]),
+        (TableRole::Bookings, &["service_session_id"]),
+    ],
+    skip_without: &[],
+    sample_kind: IdKind::Session,
+    doc: include_str!("../../docs/checks/orphan-sessions.md"),
+};
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    orphans: i64,
+}
+
+pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
+    let counts: Vec<Count> = ctx.load(sql!("orphan_sessions")).await?;
+    let orphans = counts.first().map_or(0, |c| c.orphans);
+    let offenders = ctx
+        .offenders(orphans, sql!("orphan_sessions_sample"))
+        .await?;
+    let (t, v) = &ctx.settings.vocabulary.individual;
+    let summary = if orphans == 0 {
+        format!("Every {t}/{v} session has a booking.")
+    } else {
+        let (noun, verb) = if orphans == 1 {
+            ("session", "has")
+        } else {
+            ("sessions", "have")
+        };
+        format!("{orphans} {t}/{v} {noun} {verb} no booking.")
+    };
+    let status = offenders.status();
+    Ok(ctx.result(
+        status,
+        summary,
+        vec![("orphan_sessions", orphans)],
+        Rows::default(),
+        offenders,
+    ))
+}

@@ -1,0 +1,75 @@
+//! `rollback-safety`: what the guide's rollback of services.0019 would destroy. It deletes
+//! every individual/private session; bookings that reference one fall back to their legacy
+//! times, and those without a legacy start_time lose their schedule. A warning by default: the
+//! data is fine today, the rollback plan is not.
+
+use diesel::QueryableByName;
+use diesel::sql_types::BigInt;
+
+use super::{CheckContext, CheckError, CheckSpec, sql};
+use crate::report::{CheckResult, IdKind, Rows, count_of};
+use crate::settings::{Severity, TableRole};
+
+pub const SPEC: CheckSpec = CheckSpec {
+    id: "rollback-safety",
+    title: "Rolling back services.0019 loses no schedule",
+    severity: Severity::Warning,
+    needs: &[
+        (TableRole::Sessions, &["id", "session_type", "visibility"]),
+        (TableRole::Bookings, &["id", "service_session_id"]),
+    ],
+    skip_without: &[],
+    sample_kind: IdKind::Session,
+    doc: include_str!("../../docs/checks/rollback-safety.md"),
+};
+
+#[derive(QueryableByName)]
+struct Counts {
+    #[diesel(sql_type = BigInt)]
+    sessions: i64,
+    #[diesel(sql_type = BigInt)]
+    bookings: i64,
+    #[diesel(sql_type = BigInt)]
+    bookings_losing_schedule: i64,
+    #[diesel(sql_type = BigInt)]
+    sessions_losing_schedule: i64,
+}
+
+pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
+    let counts: Vec<Counts> = ctx.load(sql!("rollback_safety")).await?;
+    let Some(c) = counts.first() else {
+        return Err(CheckError::BadData(
+            "the rollback query returned no row".into(),
+        ));
+    };
+    let (sessions, bookings, lost, lost_sessions) = (
+        c.sessions,
+        c.bookings,
+        c.bookings_losing_schedule,
+        c.sessions_losing_schedule,
+    );
+    let offenders = ctx
+        .offenders(lost_sessions, sql!("rollback_safety_sample"))
+        .await?;
+    let (t, v) = &ctx.settings.vocabulary.individual;
+    let summary = format!(
+        "Rolling back services.0019 deletes {} {t}/{v} sessions referenced by {}; {}.",
+        sessions,
+        count_of(bookings, "booking", "bookings"),
+        if lost == 0 {
+            "all of them keep a legacy start time to fall back to".to_owned()
+        } else {
+            format!(
+                "{lost} of those bookings have no legacy start time and would lose their schedule"
+            )
+        }
+    );
+    let status = offenders.status();
+    let metrics = vec![
+        ("individual_sessions", sessions),
+        ("bookings_referencing", bookings),
+        ("bookings_losing_schedule", lost),
+        ("sessions_losing_schedule", lost_sessions),
+    ];
+    Ok(ctx.result(status, summary, metrics, Rows::default(), offenders))
+}
