@@ -5,8 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::audit::audit;
-use crate::checks::CheckId;
-use crate::cli::{CheckArgs, Cli, Command, DemoArgs};
+use crate::cli::{CheckArgs, Cli, Command, DemoArgs, InitArgs};
 use crate::db::{DatabaseUrl, SnapshotOptions};
 use crate::demo;
 use crate::error::AuditError;
@@ -20,6 +19,11 @@ pub async fn run(cli: Cli) -> u8 {
     let outcome = match cli.command {
         Command::Check(args) => check(&args).await,
         Command::Demo(args) => demo(&args).await,
+        Command::Init(args) => init(&args),
+        Command::ExplainCheck { id } => {
+            print!("{}", id.doc());
+            Ok(0)
+        }
     };
     match outcome {
         Ok(code) => code,
@@ -52,16 +56,16 @@ async fn check(args: &CheckArgs) -> Result<u8, AuditError> {
 async fn demo(args: &DemoArgs) -> Result<u8, AuditError> {
     demo::write(&args.path)?;
     let url = DatabaseUrl::parse(&args.path.to_string_lossy())?;
-    let settings = AuditSettings {
-        sample: args.output.sample,
-        ..AuditSettings::default()
-    };
+    let mut settings = AuditSettings::default();
+    if let Some(sample) = args.output.sample {
+        settings.sample = sample;
+    }
     let options = SnapshotOptions {
         statement_timeout: Duration::from_secs(60),
         lock_timeout: Duration::from_secs(5),
         connect_timeout: Duration::from_secs(10),
     };
-    let report = audit(&url, options, &settings, &CheckId::ALL).await;
+    let report = audit(&url, options, &settings, &settings.enabled_checks()).await;
     let output = OutputPlan::from_args(&args.output);
     emit(&report, &output)?;
     let verdict = report.verdict();
@@ -75,6 +79,25 @@ async fn demo(args: &DemoArgs) -> Result<u8, AuditError> {
         args.path.display(),
         verdict.exit_code(),
         verdict.as_str()
+    );
+    Ok(0)
+}
+
+fn init(args: &InitArgs) -> Result<u8, AuditError> {
+    let text = crate::config::default_config_text();
+    if args.path.as_os_str() == "-" {
+        print!("{text}");
+        return Ok(0);
+    }
+    if args.path.exists() && !args.force {
+        return Err(AuditError::WouldOverwrite {
+            path: args.path.clone(),
+        });
+    }
+    write_atomically(&args.path, |w| w.write_all(text.as_bytes()))?;
+    eprintln!(
+        "wrote {}; edit it, then run `session-audit check` in this directory",
+        args.path.display()
     );
     Ok(0)
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::checks::CheckId;
 use crate::render::Format;
 use crate::settings::SampleLimit;
 
@@ -27,6 +28,25 @@ pub enum Command {
     Check(CheckArgs),
     /// Write a demo SQLite database with known defects, then audit it.
     Demo(DemoArgs),
+    /// Write a commented default configuration file (session-audit.toml).
+    Init(InitArgs),
+    /// Show what a check verifies, why it matters and how to fix what it finds.
+    ExplainCheck {
+        /// The check's id. Example: coverage
+        #[arg(value_enum)]
+        id: CheckId,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write it; `-` prints it instead.
+    #[arg(default_value = crate::config::DEFAULT_FILE, value_name = "PATH")]
+    pub path: PathBuf,
+
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -35,6 +55,22 @@ pub struct CheckArgs {
     /// file:PATH or a plain SQLite file path. Example: --database-url postgres://audit@db/prod
     #[arg(long, env = "DATABASE_URL", hide_env_values = true, value_name = "URL")]
     pub database_url: Option<String>,
+
+    /// The configuration file. Default: ./session-audit.toml when it exists (see `init`).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// A waivers file ([[entry]] tables); replaces the config's waivers.
+    #[arg(long, value_name = "PATH")]
+    pub waivers: Option<PathBuf>,
+
+    /// Run only these checks (replaces the config's `enabled`). Example: --only coverage,duplicate-times
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "ID,…")]
+    pub only: Vec<CheckId>,
+
+    /// Do not run these checks. Example: --skip orphan-sessions
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "ID,…")]
+    pub skip: Vec<CheckId>,
 
     #[command(flatten)]
     pub tables: TableArgs,
@@ -59,13 +95,13 @@ pub struct DemoArgs {
 
 #[derive(Debug, Args)]
 pub struct TableArgs {
-    /// The bookings table. Example: --bookings-table bookings_booking
-    #[arg(long, default_value = "bookings_booking", value_name = "TABLE")]
-    pub bookings_table: String,
+    /// The bookings table [default: bookings_booking]. Example: --bookings-table bookings_booking
+    #[arg(long, value_name = "TABLE")]
+    pub bookings_table: Option<String>,
 
-    /// The ServiceSession table. Example: --sessions-table service_sessions
-    #[arg(long, default_value = "services_servicesession", value_name = "TABLE")]
-    pub sessions_table: String,
+    /// The ServiceSession table [default: services_servicesession]. Example: --sessions-table service_sessions
+    #[arg(long, value_name = "TABLE")]
+    pub sessions_table: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -93,9 +129,9 @@ pub struct OutputArgs {
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// How many offending ids each check lists: a number, or `all`. Example: --sample 100
-    #[arg(long, default_value = "20", value_parser = parse_sample, value_name = "N|all")]
-    pub sample: SampleLimit,
+    /// How many offending ids each check lists: a number, or `all` [default: 20]. Example: --sample 100
+    #[arg(long, value_parser = parse_sample, value_name = "N|all")]
+    pub sample: Option<SampleLimit>,
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {

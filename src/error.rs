@@ -63,4 +63,10 @@ pub enum AuditError {
 
     #[error("invalid option: {0}")]
     Usage(String),
+
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+
+    #[error("{path} exists; pass --force to replace it, or another path")]
+    WouldOverwrite { path: PathBuf },
 }

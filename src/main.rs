@@ -4,6 +4,7 @@ mod app;
 mod audit;
 mod checks;
 mod cli;
+mod config;
 mod db;
 mod demo;
 mod error;

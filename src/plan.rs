@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use crate::checks::CheckId;
 use crate::cli::{CheckArgs, OutputArgs};
+use crate::config;
 use crate::db::{DatabaseUrl, SnapshotOptions};
 use crate::error::AuditError;
 use crate::render::Format;
@@ -42,22 +43,8 @@ impl CheckPlan {
             .as_deref()
             .ok_or(AuditError::NoDatabaseUrl)?;
         let url = DatabaseUrl::parse(raw_url)?;
-        for (flag, name) in [
-            ("--bookings-table", &args.tables.bookings_table),
-            ("--sessions-table", &args.tables.sessions_table),
-        ] {
-            if name.trim().is_empty() {
-                return Err(AuditError::Usage(format!(
-                    "{flag} is empty; give the table's name"
-                )));
-            }
-        }
-        let settings = AuditSettings {
-            bookings_table: args.tables.bookings_table.clone(),
-            sessions_table: args.tables.sessions_table.clone(),
-            sample: args.output.sample,
-            ..AuditSettings::default()
-        };
+        let settings = settings_from_args(args)?;
+        let checks = settings.enabled_checks();
         Ok(CheckPlan {
             url,
             options: SnapshotOptions {
@@ -66,8 +53,59 @@ impl CheckPlan {
                 connect_timeout: args.limits.connect_timeout,
             },
             settings,
-            checks: CheckId::ALL.to_vec(),
+            checks,
             output: OutputPlan::from_args(&args.output),
         })
     }
+}
+
+/// Defaults, then the config file, then the command line: each replaces what came before.
+fn settings_from_args(args: &CheckArgs) -> Result<AuditSettings, AuditError> {
+    let mut settings = AuditSettings::default();
+    if let Some((path, raw)) = config::load(args.config.as_deref())? {
+        raw.apply(&path, &mut settings)?;
+    }
+    if let Some(path) = &args.waivers {
+        settings.waivers = config::load_waivers(path, "--waivers")?;
+    }
+    for (flag, value, slot) in [
+        (
+            "--bookings-table",
+            &args.tables.bookings_table,
+            &mut settings.tables.bookings,
+        ),
+        (
+            "--sessions-table",
+            &args.tables.sessions_table,
+            &mut settings.tables.sessions,
+        ),
+    ] {
+        if let Some(name) = value {
+            if name.trim().is_empty() {
+                return Err(AuditError::Usage(format!(
+                    "{flag} is empty; give the table's name"
+                )));
+            }
+            *slot = name.clone();
+        }
+    }
+    if let Some(sample) = args.output.sample {
+        settings.sample = sample;
+    }
+    if !args.only.is_empty() {
+        for (id, check) in settings.checks.iter_mut() {
+            check.enabled = args.only.contains(id);
+        }
+    }
+    for id in &args.skip {
+        if let Some(check) = settings.checks.get_mut(id) {
+            check.enabled = false;
+        }
+    }
+    if settings.enabled_checks().is_empty() {
+        return Err(AuditError::Usage(
+            "no check is selected: --only, --skip and the config's `enabled` settings leave nothing to run".into(),
+        ));
+    }
+    Ok(settings)
 }

@@ -1,21 +1,34 @@
-//! The resolved settings the checks read: table names, vocabularies, sample size.
+//! The resolved settings the checks read: tables, vocabularies, per-check settings, waivers.
 //!
-//! Built once from the command line (and, later, a config file) by `plan`; the checks never
-//! see raw flags.
+//! Built once by `plan` from the defaults, the config file and the command line (in that order
+//! of precedence, lowest first); the checks never see raw flags or TOML.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::checks::CheckId;
+use crate::report::Status;
 
 /// Which configured table a check reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum TableRole {
     Bookings,
     Sessions,
+    Services,
+    ServiceTypes,
+    Migrations,
 }
 
 impl TableRole {
-    /// The flag that sets this table's name, for messages.
-    pub fn flag(self) -> &'static str {
+    /// Where this table's name is set, for messages.
+    pub fn setting(self) -> &'static str {
         match self {
-            TableRole::Bookings => "--bookings-table",
-            TableRole::Sessions => "--sessions-table",
+            TableRole::Bookings => "--bookings-table (or tables.bookings in the config)",
+            TableRole::Sessions => "--sessions-table (or tables.sessions in the config)",
+            TableRole::Services => "tables.services in the config",
+            TableRole::ServiceTypes => "tables.service_types in the config",
+            TableRole::Migrations => "tables.migrations in the config",
         }
     }
 }
@@ -44,29 +57,133 @@ impl SampleLimit {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct AuditSettings {
-    pub bookings_table: String,
-    pub sessions_table: String,
-    pub sample: SampleLimit,
+/// How much a check's findings weigh: the worst status they may give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Findings fail the check (exit 1).
+    Error,
+    /// Findings only warn (exit 0).
+    Warning,
+    /// Findings are reported; the check passes.
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    /// Lowers a check's status to what this severity allows. Errors and skips are untouched:
+    /// a check that could not run is never turned into a pass.
+    pub fn cap(self, status: Status) -> Status {
+        match (self, status) {
+            (Severity::Warning, Status::Fail) => Status::Warn,
+            (Severity::Info, Status::Fail | Status::Warn) => Status::Pass,
+            (_, other) => other,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckSettings {
+    pub enabled: bool,
+    pub severity: Severity,
+    /// Offending rows tolerated: a failure within this many is a warning.
+    pub max_offending: u64,
+    /// legacy-time-drift: differences up to this many seconds are not drift.
+    pub tolerance_seconds: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tables {
+    pub bookings: String,
+    pub sessions: String,
+    pub services: String,
+    pub service_types: String,
+    pub migrations: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vocabulary {
     /// Known values of `session_type`; anything else is `unknown`.
     pub session_types: Vec<String>,
     /// Known values of `visibility`; anything else is `unknown`.
     pub visibilities: Vec<String>,
     /// The (session_type, visibility) pairs the migration produces.
     pub expected_pairs: Vec<(String, String)>,
-    /// Booking statuses that do not count as scheduled (the rest, and NULL, do).
-    pub non_scheduled_statuses: Vec<String>,
+    /// The pair migration 0019 creates for 1-to-1 bookings and its rollback deletes.
+    pub individual: (String, String),
     /// Session types that must not share (service_id, start_time).
     pub exclusive_time_types: Vec<String>,
+    /// Booking statuses the application knows.
+    pub statuses: Vec<String>,
+    /// Statuses that do not count as scheduled (all others, unknown and NULL included, do).
+    pub not_scheduled: Vec<String>,
+    /// Statuses whose bookings do not take a seat.
+    pub canceled: Vec<String>,
+    /// Statuses of bookings that are over (no reminder is due).
+    pub finished: Vec<String>,
+    /// Service-type code -> the session_type its sessions must have.
+    pub type_mapping: Vec<(String, String)>,
+    /// The session_type for every other service-type code.
+    pub default_session_type: String,
+}
+
+/// A known exception: these rows of this check do not fail it, until `expires`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiver {
+    pub check: CheckId,
+    pub ids: Vec<i64>,
+    pub reason: String,
+    /// The last day the waiver holds (UTC).
+    pub expires: NaiveDate,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditSettings {
+    pub tables: Tables,
+    pub vocabulary: Vocabulary,
+    pub sample: SampleLimit,
+    pub checks: BTreeMap<CheckId, CheckSettings>,
+    pub waivers: Vec<Waiver>,
+    /// The day waivers are judged against (UTC).
+    pub today: NaiveDate,
 }
 
 impl AuditSettings {
     pub fn table(&self, role: TableRole) -> &str {
         match role {
-            TableRole::Bookings => &self.bookings_table,
-            TableRole::Sessions => &self.sessions_table,
+            TableRole::Bookings => &self.tables.bookings,
+            TableRole::Sessions => &self.tables.sessions,
+            TableRole::Services => &self.tables.services,
+            TableRole::ServiceTypes => &self.tables.service_types,
+            TableRole::Migrations => &self.tables.migrations,
         }
+    }
+
+    pub fn check(&self, id: CheckId) -> CheckSettings {
+        self.checks
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| id.default_settings())
+    }
+
+    /// The enabled checks, in their fixed order.
+    pub fn enabled_checks(&self) -> Vec<CheckId> {
+        CheckId::ALL
+            .iter()
+            .copied()
+            .filter(|id| self.check(*id).enabled)
+            .collect()
+    }
+
+    pub fn waivers_for(&self, id: CheckId) -> impl Iterator<Item = &Waiver> {
+        self.waivers.iter().filter(move |w| w.check == id)
     }
 }
 
@@ -74,25 +191,85 @@ fn strings(values: &[&str]) -> Vec<String> {
     values.iter().map(|v| (*v).to_owned()).collect()
 }
 
-impl Default for AuditSettings {
-    /// The migration guide's names and vocabularies.
+fn pairs(values: &[(&str, &str)]) -> Vec<(String, String)> {
+    values
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect()
+}
+
+impl Default for Tables {
     fn default() -> Self {
-        AuditSettings {
-            bookings_table: "bookings_booking".into(),
-            sessions_table: "services_servicesession".into(),
-            sample: SampleLimit::First(20),
+        Tables {
+            bookings: "bookings_booking".into(),
+            sessions: "services_servicesession".into(),
+            services: "services_service".into(),
+            service_types: "services_servicetype".into(),
+            migrations: "django_migrations".into(),
+        }
+    }
+}
+
+impl Default for Vocabulary {
+    /// The migration guide's vocabularies and the application's booking statuses.
+    fn default() -> Self {
+        Vocabulary {
             session_types: strings(&["individual", "workshop", "course_session"]),
             visibilities: strings(&["public", "private", "unlisted"]),
-            expected_pairs: [
+            expected_pairs: pairs(&[
                 ("individual", "private"),
                 ("workshop", "public"),
                 ("course_session", "public"),
-            ]
-            .iter()
-            .map(|(t, v)| ((*t).to_owned(), (*v).to_owned()))
-            .collect(),
-            non_scheduled_statuses: strings(&["draft", "canceled"]),
+            ]),
+            individual: ("individual".into(), "private".into()),
             exclusive_time_types: strings(&["workshop", "course_session"]),
+            statuses: strings(&[
+                "draft",
+                "pending_payment",
+                "confirmed",
+                "in_progress",
+                "completed",
+                "canceled",
+                "no_show",
+            ]),
+            not_scheduled: strings(&["draft", "canceled"]),
+            canceled: strings(&["canceled"]),
+            finished: strings(&["completed", "no_show"]),
+            type_mapping: pairs(&[("course", "course_session"), ("workshop", "workshop")]),
+            default_session_type: "individual".into(),
+        }
+    }
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        AuditSettings {
+            tables: Tables::default(),
+            vocabulary: Vocabulary::default(),
+            sample: SampleLimit::First(20),
+            checks: CheckId::ALL
+                .iter()
+                .map(|id| (*id, id.default_settings()))
+                .collect(),
+            waivers: Vec::new(),
+            today: chrono::Utc::now().date_naive(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severity_caps_findings_but_never_hides_errors() {
+        assert_eq!(Severity::Error.cap(Status::Fail), Status::Fail);
+        assert_eq!(Severity::Warning.cap(Status::Fail), Status::Warn);
+        assert_eq!(Severity::Info.cap(Status::Fail), Status::Pass);
+        assert_eq!(Severity::Info.cap(Status::Warn), Status::Pass);
+        for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+            assert_eq!(severity.cap(Status::Error), Status::Error);
+            assert_eq!(severity.cap(Status::Skipped), Status::Skipped);
         }
     }
 }

@@ -1,0 +1,572 @@
+//! `session-audit.toml` and the waivers file: the raw TOML model and its validation.
+//!
+//! Raw types mirror the file (`deny_unknown_fields`: a typo is an error, never a silently
+//! ignored setting); [`RawConfig::apply`] validates them once onto [`AuditSettings`]. Every
+//! error names the file, the key and the way out.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::checks::CheckId;
+use crate::settings::{AuditSettings, Severity, Waiver};
+
+/// The file looked for in the working directory when `--config` is not given.
+pub const DEFAULT_FILE: &str = "session-audit.toml";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}; check the path given to {flag}")]
+    Read {
+        path: PathBuf,
+        flag: &'static str,
+        source: std::io::Error,
+    },
+    #[error("{path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    sample: Option<RawSample>,
+    tables: Option<RawTables>,
+    sessions: Option<RawSessions>,
+    statuses: Option<RawStatuses>,
+    service_types: Option<RawServiceTypes>,
+    #[serde(default)]
+    checks: BTreeMap<String, RawCheck>,
+    waivers: Option<RawWaivers>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawSample {
+    Count(u32),
+    Word(String),
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTables {
+    bookings: Option<String>,
+    sessions: Option<String>,
+    services: Option<String>,
+    service_types: Option<String>,
+    migrations: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSessions {
+    types: Option<Vec<String>>,
+    visibilities: Option<Vec<String>>,
+    expected_pairs: Option<Vec<(String, String)>>,
+    individual: Option<(String, String)>,
+    exclusive_time_types: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStatuses {
+    known: Option<Vec<String>>,
+    not_scheduled: Option<Vec<String>>,
+    canceled: Option<Vec<String>>,
+    finished: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawServiceTypes {
+    mapping: Option<BTreeMap<String, String>>,
+    default: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    enabled: Option<bool>,
+    severity: Option<Severity>,
+    max_offending: Option<u64>,
+    tolerance_seconds: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaivers {
+    file: Option<PathBuf>,
+    #[serde(default)]
+    entry: Vec<RawWaiver>,
+}
+
+/// A waivers file: `[[entry]]` tables.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaiversFile {
+    #[serde(default)]
+    entry: Vec<RawWaiver>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaiver {
+    check: String,
+    ids: Vec<i64>,
+    reason: String,
+    expires: String,
+}
+
+fn read(path: &Path, flag: &'static str) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_owned(),
+        flag,
+        source,
+    })
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(path: &Path, text: &str) -> Result<T, ConfigError> {
+    toml::from_str(text).map_err(|e| ConfigError::Parse {
+        path: path.to_owned(),
+        // toml's message spans several lines (with the offending line quoted): keep it on one.
+        message: e
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+    })
+}
+
+/// The config to use: `--config PATH` (must exist), else `session-audit.toml` in the working
+/// directory if there is one, else none.
+pub fn load(explicit: Option<&Path>) -> Result<Option<(PathBuf, RawConfig)>, ConfigError> {
+    let path = match explicit {
+        Some(path) => path.to_owned(),
+        None => {
+            let default = PathBuf::from(DEFAULT_FILE);
+            if !default.exists() {
+                return Ok(None);
+            }
+            default
+        }
+    };
+    let text = read(&path, "--config")?;
+    Ok(Some((path.clone(), parse(&path, &text)?)))
+}
+
+/// Reads a waivers file (`--waivers PATH` or `waivers.file`).
+pub fn load_waivers(path: &Path, today_flag: &'static str) -> Result<Vec<Waiver>, ConfigError> {
+    let text = read(path, today_flag)?;
+    let raw: RawWaiversFile = parse(path, &text)?;
+    raw.entry.into_iter().map(|w| w.resolve(path)).collect()
+}
+
+impl RawWaiver {
+    fn resolve(self, path: &Path) -> Result<Waiver, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.to_owned(),
+            message,
+        };
+        let check = parse_check_id(&self.check).map_err(|m| invalid(format!("waiver: {m}")))?;
+        if self.ids.is_empty() {
+            return Err(invalid(format!(
+                "a waiver for {check} lists no ids; list the ids it excuses"
+            )));
+        }
+        if self.reason.trim().is_empty() {
+            return Err(invalid(format!(
+                "a waiver for {check} has no reason; say why these rows are accepted"
+            )));
+        }
+        let expires = NaiveDate::parse_from_str(&self.expires, "%Y-%m-%d").map_err(|_| {
+            invalid(format!(
+                "a waiver for {check} expires on `{}`, which is not a date like 2026-12-31",
+                self.expires
+            ))
+        })?;
+        Ok(Waiver {
+            check,
+            ids: self.ids,
+            reason: self.reason,
+            expires,
+        })
+    }
+}
+
+pub fn parse_check_id(text: &str) -> Result<CheckId, String> {
+    use clap::ValueEnum;
+    CheckId::from_str(text, false).map_err(|_| {
+        let known: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
+        format!("unknown check id `{text}`; known ids: {}", known.join(", "))
+    })
+}
+
+impl RawConfig {
+    /// Validates this config onto `settings`. `path` is the config file, for messages and to
+    /// find a relative `waivers.file`.
+    pub fn apply(self, path: &Path, settings: &mut AuditSettings) -> Result<(), ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.to_owned(),
+            message,
+        };
+        match self.sample {
+            None => {}
+            Some(RawSample::Count(n)) => settings.sample = crate::settings::SampleLimit::First(n),
+            Some(RawSample::Word(w)) if w == "all" => {
+                settings.sample = crate::settings::SampleLimit::All
+            }
+            Some(RawSample::Word(w)) => {
+                return Err(invalid(format!(
+                    "sample = \"{w}\": use a whole number or \"all\""
+                )));
+            }
+        }
+        if let Some(t) = self.tables {
+            let tables = &mut settings.tables;
+            for (key, value, slot) in [
+                ("bookings", t.bookings, &mut tables.bookings),
+                ("sessions", t.sessions, &mut tables.sessions),
+                ("services", t.services, &mut tables.services),
+                ("service_types", t.service_types, &mut tables.service_types),
+                ("migrations", t.migrations, &mut tables.migrations),
+            ] {
+                if let Some(value) = value {
+                    if value.trim().is_empty() {
+                        return Err(invalid(format!(
+                            "tables.{key} is empty; give the table's name"
+                        )));
+                    }
+                    *slot = value;
+                }
+            }
+        }
+        let v = &mut settings.vocabulary;
+        if let Some(s) = self.sessions {
+            set_list(&mut v.session_types, s.types, "sessions.types").map_err(invalid)?;
+            set_list(&mut v.visibilities, s.visibilities, "sessions.visibilities")
+                .map_err(invalid)?;
+            set_list(
+                &mut v.exclusive_time_types,
+                s.exclusive_time_types,
+                "sessions.exclusive_time_types",
+            )
+            .map_err(invalid)?;
+            if let Some(pairs) = s.expected_pairs {
+                v.expected_pairs = pairs;
+            }
+            if let Some(individual) = s.individual {
+                v.individual = individual;
+            }
+        }
+        if let Some(s) = self.statuses {
+            set_list(&mut v.statuses, s.known, "statuses.known").map_err(invalid)?;
+            set_list(
+                &mut v.not_scheduled,
+                s.not_scheduled,
+                "statuses.not_scheduled",
+            )
+            .map_err(invalid)?;
+            set_list(&mut v.canceled, s.canceled, "statuses.canceled").map_err(invalid)?;
+            set_list(&mut v.finished, s.finished, "statuses.finished").map_err(invalid)?;
+        }
+        if let Some(t) = self.service_types {
+            if let Some(mapping) = t.mapping {
+                if mapping.is_empty() {
+                    return Err(invalid("service_types.mapping is empty; map at least one code, e.g. workshop = \"workshop\"".into()));
+                }
+                v.type_mapping = mapping.into_iter().collect();
+            }
+            if let Some(default) = t.default {
+                v.default_session_type = default;
+            }
+        }
+        validate_vocabulary(v).map_err(invalid)?;
+
+        for (key, raw) in self.checks {
+            let id = parse_check_id(&key).map_err(|m| invalid(format!("[checks.{key}]: {m}")))?;
+            let mut check = settings.check(id);
+            if raw.tolerance_seconds.is_some() && id != CheckId::LegacyTimeDrift {
+                return Err(invalid(format!(
+                    "[checks.{key}] tolerance_seconds applies only to legacy-time-drift; remove it"
+                )));
+            }
+            check.enabled = raw.enabled.unwrap_or(check.enabled);
+            check.severity = raw.severity.unwrap_or(check.severity);
+            check.max_offending = raw.max_offending.unwrap_or(check.max_offending);
+            check.tolerance_seconds = raw.tolerance_seconds.unwrap_or(check.tolerance_seconds);
+            settings.checks.insert(id, check);
+        }
+
+        if let Some(w) = self.waivers {
+            let mut waivers = Vec::new();
+            if let Some(file) = w.file {
+                let file = match path.parent() {
+                    Some(dir) if file.is_relative() => dir.join(file),
+                    _ => file,
+                };
+                waivers.extend(load_waivers(&file, "waivers.file")?);
+            }
+            for entry in w.entry {
+                waivers.push(entry.resolve(path)?);
+            }
+            settings.waivers = waivers;
+        }
+        Ok(())
+    }
+}
+
+fn set_list(slot: &mut Vec<String>, value: Option<Vec<String>>, key: &str) -> Result<(), String> {
+    match value {
+        None => Ok(()),
+        Some(list) if list.is_empty() => Err(format!("{key} is empty; list at least one value")),
+        Some(list) => {
+            *slot = list;
+            Ok(())
+        }
+    }
+}
+
+/// The vocabularies must agree with each other: a status typed `cancelled` in `not_scheduled`
+/// would silently make canceled bookings count as scheduled.
+fn validate_vocabulary(v: &crate::settings::Vocabulary) -> Result<(), String> {
+    let known = |list: &[String], value: &str| list.iter().any(|x| x == value);
+    for (key, list) in [
+        ("statuses.not_scheduled", &v.not_scheduled),
+        ("statuses.canceled", &v.canceled),
+        ("statuses.finished", &v.finished),
+    ] {
+        if let Some(bad) = list.iter().find(|s| !known(&v.statuses, s)) {
+            return Err(format!(
+                "{key} lists `{bad}`, which is not in statuses.known; fix the spelling or add it there"
+            ));
+        }
+    }
+    for (t, vis) in v
+        .expected_pairs
+        .iter()
+        .chain(std::iter::once(&v.individual))
+    {
+        if !known(&v.session_types, t) || !known(&v.visibilities, vis) {
+            return Err(format!(
+                "the pair [\"{t}\", \"{vis}\"] uses a value missing from sessions.types or sessions.visibilities"
+            ));
+        }
+    }
+    for t in v
+        .exclusive_time_types
+        .iter()
+        .chain(v.type_mapping.iter().map(|(_, t)| t))
+        .chain(std::iter::once(&v.default_session_type))
+    {
+        if !known(&v.session_types, t) {
+            return Err(format!(
+                "session type `{t}` is not in sessions.types; fix the spelling or add it there"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn toml_list(values: &[String]) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// The commented configuration `session-audit init` writes: every setting at its default.
+pub fn default_config_text() -> String {
+    let s = AuditSettings::default();
+    let v = &s.vocabulary;
+    let pairs: Vec<String> = v
+        .expected_pairs
+        .iter()
+        .map(|(t, vis)| format!("[\"{t}\", \"{vis}\"]"))
+        .collect();
+    let mapping: Vec<String> = v
+        .type_mapping
+        .iter()
+        .map(|(code, t)| format!("{code} = \"{t}\""))
+        .collect();
+    let mut text = format!(
+        r#"# session-audit configuration, found as ./{DEFAULT_FILE} or given with --config PATH.
+# Every key is optional: a missing key keeps the default written here. Unknown keys are an
+# error, so a typo never silently changes what is checked. Flags given on the command line
+# win over this file.
+
+# How many offending ids each check lists (a number or "all"); metrics always count all.
+sample = 20
+
+[tables]
+bookings = "{}"
+sessions = "{}"            # one real deployment calls it "service_sessions"
+services = "{}"
+service_types = "{}"
+migrations = "{}"
+
+[sessions]
+# Values of session_type and visibility; anything else (NULL, "" and `Workshop` included) is unknown.
+types = {}
+visibilities = {}
+# The (session_type, visibility) pairs the migration produces; other known pairs only warn.
+expected_pairs = [{}]
+# The pair migration services.0019 creates for 1-to-1 bookings, and its rollback deletes.
+individual = ["{}", "{}"]
+# Session types that must never share (service_id, start_time).
+exclusive_time_types = {}
+
+[statuses]
+# Values of bookings_booking.status the application knows; others are reported and, when a
+# gate asks "is it scheduled?", count as scheduled (fail closed).
+known = {}
+not_scheduled = {}   # bookings that do not need a schedule
+canceled = {}        # bookings that do not take a seat
+finished = {}        # bookings that are over: no reminder is due
+
+[service_types]
+# services_servicetype.code -> the session_type its sessions must have.
+mapping = {{ {} }}
+default = "{}"       # every other code
+
+# Per check: enabled, severity ("error" fails the audit, "warning" warns, "info" only reports)
+# and max_offending (offending rows tolerated: within it, a failure is a warning).
+# `--only` and `--skip` on the command line replace `enabled`.
+"#,
+        s.tables.bookings,
+        s.tables.sessions,
+        s.tables.services,
+        s.tables.service_types,
+        s.tables.migrations,
+        toml_list(&v.session_types),
+        toml_list(&v.visibilities),
+        pairs.join(", "),
+        v.individual.0,
+        v.individual.1,
+        toml_list(&v.exclusive_time_types),
+        toml_list(&v.statuses),
+        toml_list(&v.not_scheduled),
+        toml_list(&v.canceled),
+        toml_list(&v.finished),
+        mapping.join(", "),
+        v.default_session_type,
+    );
+    for id in CheckId::ALL {
+        let c = id.default_settings();
+        text.push_str(&format!(
+            "\n[checks.{}]   # {}\nenabled = {}\nseverity = \"{}\"\nmax_offending = {}\n",
+            id.as_str(),
+            id.spec().title,
+            c.enabled,
+            c.severity.as_str(),
+            c.max_offending
+        ));
+        if id == CheckId::LegacyTimeDrift {
+            text.push_str(&format!(
+                "tolerance_seconds = {}   # differences up to this are not drift\n",
+                c.tolerance_seconds
+            ));
+        }
+    }
+    text.push_str(
+        r#"
+# Known exceptions: listed rows do not fail their check until the waiver expires (then the
+# check fails and says so); a waiver that matches nothing is reported as stale.
+[waivers]
+# file = "session-audit-waivers.toml"   # [[entry]] tables, as below; relative to this file
+# [[waivers.entry]]
+# check = "coverage"
+# ids = [3825, 3826]
+# reason = "imported from the legacy system; TICKET-123"
+# expires = "2026-12-31"
+"#,
+    );
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply(text: &str) -> Result<AuditSettings, ConfigError> {
+        let raw: RawConfig = parse(Path::new("t.toml"), text)?;
+        let mut settings = AuditSettings::default();
+        raw.apply(Path::new("t.toml"), &mut settings)?;
+        Ok(settings)
+    }
+
+    #[test]
+    fn the_init_file_parses_to_the_defaults() {
+        let from_file = apply(&default_config_text()).unwrap();
+        let defaults = AuditSettings::default();
+        assert_eq!(from_file.tables, defaults.tables);
+        assert_eq!(from_file.vocabulary, defaults.vocabulary);
+        assert_eq!(from_file.checks, defaults.checks);
+        assert_eq!(from_file.sample, defaults.sample);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        let err = apply("[tables]\nbooking = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field `booking`"), "{err}");
+        let err = apply("[checks.coverag]\nenabled = false\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown check id `coverag`"), "{err}");
+    }
+
+    #[test]
+    fn vocabularies_must_agree() {
+        let err = apply("[statuses]\nnot_scheduled = [\"draft\", \"cancelled\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`cancelled`, which is not in statuses.known"),
+            "{err}"
+        );
+        let err = apply("[service_types]\nmapping = { course = \"course\" }\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("session type `course` is not in sessions.types"),
+            "{err}"
+        );
+        let err = apply("[sessions]\ntypes = []\n").unwrap_err().to_string();
+        assert!(err.contains("sessions.types is empty"), "{err}");
+    }
+
+    #[test]
+    fn check_settings_apply_and_are_validated() {
+        let s = apply("[checks.orphan-sessions]\nseverity = \"error\"\n[checks.coverage]\nmax_offending = 3\n").unwrap();
+        assert_eq!(s.check(CheckId::OrphanSessions).severity, Severity::Error);
+        assert_eq!(s.check(CheckId::Coverage).max_offending, 3);
+        let err = apply("[checks.coverage]\ntolerance_seconds = 5\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("applies only to legacy-time-drift"), "{err}");
+        let err = apply("[checks.coverage]\nseverity = \"fatal\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("fatal"), "{err}");
+    }
+
+    #[test]
+    fn waivers_are_validated() {
+        let s = apply("[[waivers.entry]]\ncheck = \"coverage\"\nids = [1, 2]\nreason = \"known\"\nexpires = \"2030-01-31\"\n").unwrap();
+        assert_eq!(s.waivers.len(), 1);
+        assert_eq!(
+            s.waivers[0].expires,
+            NaiveDate::from_ymd_opt(2030, 1, 31).unwrap()
+        );
+        let err = apply("[[waivers.entry]]\ncheck = \"coverage\"\nids = [1]\nreason = \"x\"\nexpires = \"31/01/2030\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not a date like 2026-12-31"), "{err}");
+        let err = apply("[[waivers.entry]]\ncheck = \"coverage\"\nids = []\nreason = \"x\"\nexpires = \"2030-01-31\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("lists no ids"), "{err}");
+    }
+}
