@@ -11,11 +11,34 @@ pub fn clean_database_passes_with_exit_0(db: &dyn TestDb) {
     assert_eq!(report.verdict, "pass");
     assert_eq!(report.tool.name, "session-audit");
     let ids: Vec<&str> = report.checks.iter().map(|c| c.id.as_str()).collect();
-    assert_eq!(ids, ["coverage", "type-distribution", "duplicate-times"]);
-    assert!(
-        report.checks.iter().all(|c| c.status == "pass"),
-        "{report:#?}"
+    assert_eq!(
+        ids,
+        [
+            "migration-state",
+            "coverage",
+            "make-required-readiness",
+            "status-vocabulary",
+            "type-distribution",
+            "duplicate-times",
+            "dangling-session",
+            "service-mismatch",
+            "legacy-time-drift",
+            "session-time-range",
+            "capacity",
+            "type-matches-service",
+            "reminder-readiness",
+            "rollback-safety",
+            "orphan-sessions",
+        ]
     );
+    for check in &report.checks {
+        assert_eq!(check.status, "pass", "{}: {}", check.id, check.summary);
+        assert!(
+            check.sample_ids.is_empty() && check.sample_total == 0,
+            "{}",
+            check.id
+        );
+    }
     assert_eq!(report.check("coverage").metric("total_bookings"), 3);
     assert_eq!(
         report.check("type-distribution").metric("total_sessions"),
@@ -63,7 +86,7 @@ pub fn coverage_counts_breakdown_and_sample(db: &dyn TestDb) {
             "\"pending_payment\" false 1"
         ]
     );
-    assert_eq!(coverage.sample_kind, "booking");
+    assert_eq!(coverage.sample_kind.as_deref(), Some("booking"));
     assert_eq!(coverage.sample_ids, [10, 11, 12, 13, 14, 15]);
     assert_eq!(coverage.sample_total, 6);
     assert_eq!(coverage.help, "docs/checks/coverage.md");
@@ -310,10 +333,7 @@ pub fn empty_tables_warn(db: &dyn TestDb) {
 }
 
 pub fn missing_table_names_look_alikes(db: &dyn TestDb) {
-    let fixture = Fixture {
-        sessions_table: Some("service_sessions"),
-        ..Fixture::clean()
-    };
+    let fixture = Fixture::clean().sessions_table("service_sessions");
     fixture.create(db);
     let run = check(&db.url(), &["--format", "json"]);
     assert_eq!(run.code, 2, "a missing table cannot be evaluated");
@@ -353,10 +373,7 @@ pub fn missing_table_names_look_alikes(db: &dyn TestDb) {
 }
 
 pub fn renamed_sessions_table_works_with_the_flag(db: &dyn TestDb) {
-    let fixture = Fixture {
-        sessions_table: Some("service_sessions"),
-        ..Fixture::clean()
-    };
+    let fixture = Fixture::clean().sessions_table("service_sessions");
     fixture.create(db);
     let run = check(
         &db.url(),
@@ -372,20 +389,23 @@ pub fn renamed_sessions_table_works_with_the_flag(db: &dyn TestDb) {
 }
 
 pub fn missing_column_is_an_error(db: &dyn TestDb) {
-    let fixture = Fixture {
-        without_legacy_times: true,
-        ..Fixture::clean()
-    };
-    fixture.create(db);
+    Fixture::clean()
+        .after("ALTER TABLE bookings_booking DROP COLUMN status")
+        .create(db);
     let run = check(&db.url(), &["--format", "json"]);
     assert_eq!(run.code, 2);
     let report = run.json();
     let coverage = report.check("coverage");
     assert_eq!(coverage.status, "error");
     assert!(
-        coverage.summary.contains("no column \"start_time\""),
+        coverage.summary.contains("no column \"status\""),
         "{}",
         coverage.summary
+    );
+    assert_eq!(
+        report.check("duplicate-times").status,
+        "pass",
+        "checks that do not read it still run"
     );
 }
 
@@ -471,4 +491,491 @@ pub fn output_file_is_written(db: &dyn TestDb) {
     assert_eq!(report.verdict, "pass");
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
     assert_eq!(leftovers.len(), 1, "no temporary file left behind");
+}
+
+// ---- issue 3: every invariant the guide implies ----
+
+/// Writes a config file into its own directory.
+pub fn config_file(text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("session-audit.toml");
+    std::fs::write(&path, text).expect("write config");
+    let path = path.to_string_lossy().into_owned();
+    (dir, path)
+}
+
+pub fn migration_state_reports_the_step(db: &dyn TestDb) {
+    Fixture::clean().create(db);
+    let report = check(
+        &db.url(),
+        &["--format", "json", "--only", "migration-state"],
+    )
+    .json();
+    let state = report.check("migration-state");
+    assert_eq!(state.status, "pass");
+    assert_eq!(state.metric("steps_applied"), 3);
+    assert_eq!(state.metric("next_step_safe"), 1);
+    assert_eq!(state.sample_kind, None);
+    assert!(
+        state.summary.contains("next: bookings.0013, safe now"),
+        "{}",
+        state.summary
+    );
+    assert_eq!(
+        state.rows_of(&["app", "applied"]),
+        [
+            "\"services\" true",
+            "\"services\" true",
+            "\"services\" true",
+            "\"bookings\" false"
+        ]
+    );
+}
+
+pub fn migration_state_blocks_the_next_step_and_fails_out_of_order(db: &dyn TestDb) {
+    Fixture::clean()
+        .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
+        .migrations(&[
+            (
+                "services",
+                "0017_add_session_type_and_visibility_to_servicesession",
+            ),
+            (
+                "services",
+                "0019_create_servicesessions_for_existing_bookings",
+            ),
+        ])
+        .create(db);
+    let run = check(
+        &db.url(),
+        &["--format", "json", "--only", "migration-state"],
+    );
+    assert_eq!(run.code, 1);
+    let state = run.json();
+    let state = state.check("migration-state");
+    assert_eq!(state.status, "fail");
+    assert!(
+        state
+            .summary
+            .contains("services.0019 is applied but services.0018 is not"),
+        "{}",
+        state.summary
+    );
+}
+
+pub fn migration_state_is_skipped_without_a_migrations_table(db: &dyn TestDb) {
+    Fixture::clean().without_migrations_table().create(db);
+    let run = check(&db.url(), &["--format", "json"]);
+    assert_eq!(
+        run.code, 0,
+        "a skipped check does not fail the audit: {}",
+        run.stderr
+    );
+    let report = run.json();
+    let state = report.check("migration-state");
+    assert_eq!(state.status, "skipped");
+    assert!(
+        state.summary.contains("no table \"django_migrations\""),
+        "{}",
+        state.summary
+    );
+    assert_eq!(report.counts["skipped"], 1);
+}
+
+pub fn schema_without_legacy_times_skips_what_needs_them(db: &dyn TestDb) {
+    Fixture::clean().without_legacy_times().create(db);
+    let run = check(&db.url(), &["--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let report = run.json();
+    for id in ["legacy-time-drift", "make-required-readiness"] {
+        let c = report.check(id);
+        assert_eq!(c.status, "skipped", "{id}");
+        assert!(
+            c.summary.contains("has no column \"start_time\""),
+            "{id}: {}",
+            c.summary
+        );
+    }
+    assert_eq!(report.check("coverage").status, "pass");
+    // Every booking of an individual session would lose its schedule in a rollback now.
+    let rollback = report.check("rollback-safety");
+    assert_eq!(rollback.status, "warn");
+    assert_eq!(rollback.metric("bookings_losing_schedule"), 1);
+    assert_eq!(rollback.sample_ids, [1]);
+}
+
+pub fn unknown_statuses_count_as_scheduled_and_are_named(db: &dyn TestDb) {
+    Fixture::clean()
+        .booking(10, None, Some("cancelled"), Some("2025-02-01T10:00:00Z"))
+        .booking(11, None, Some("draft"), Some("2025-02-01T11:00:00Z"))
+        .booking(12, Some(1), Some("Confirmed"), Some("2025-01-15T14:00:00Z"))
+        .create(db);
+    let run = check(&db.url(), &["--format", "json"]);
+    assert_eq!(run.code, 1);
+    let report = run.json();
+    let gate = report.check("make-required-readiness");
+    assert_eq!(gate.status, "fail");
+    assert_eq!(gate.metric("blocking_bookings"), 1);
+    assert_eq!(gate.sample_ids, [10]);
+    assert!(gate.summary.contains("'cancelled' (1)"), "{}", gate.summary);
+    let vocabulary = report.check("status-vocabulary");
+    assert_eq!(vocabulary.status, "fail");
+    assert_eq!(vocabulary.metric("unknown_status_bookings"), 2);
+    assert_eq!(
+        vocabulary.rows_of(&["status", "count", "closest_known"]),
+        [
+            "\"Confirmed\" 1 \"confirmed\"",
+            "\"cancelled\" 1 \"canceled\""
+        ]
+    );
+    assert_eq!(vocabulary.sample_ids, [10, 12]);
+}
+
+pub fn dangling_sessions_are_found(db: &dyn TestDb) {
+    Fixture::clean()
+        .booking(
+            10,
+            Some(999),
+            Some("confirmed"),
+            Some("2025-02-01T10:00:00Z"),
+        )
+        .booking(
+            11,
+            Some(999),
+            Some("confirmed"),
+            Some("2025-02-01T10:00:00Z"),
+        )
+        .create(db);
+    let report = check(&db.url(), &["--format", "json"]).json();
+    let dangling = report.check("dangling-session");
+    assert_eq!(dangling.status, "fail");
+    assert_eq!(dangling.metric("dangling_bookings"), 2);
+    assert_eq!(dangling.metric("missing_sessions"), 1);
+    assert_eq!(
+        dangling.rows_of(&["service_session_id", "bookings"]),
+        ["999 2"]
+    );
+    assert_eq!(dangling.sample_ids, [10, 11]);
+    assert_eq!(
+        report.check("reminder-readiness").sample_ids,
+        [10, 11],
+        "no session, no start time"
+    );
+}
+
+pub fn service_mismatches_are_found(db: &dyn TestDb) {
+    Fixture::clean().booking_for_service(10, 2, 7).create(db);
+    let report = check(&db.url(), &["--format", "json"]).json();
+    let mismatch = report.check("service-mismatch");
+    assert_eq!(mismatch.status, "fail");
+    assert_eq!(
+        mismatch.rows_of(&["booking_service_id", "session_service_id", "count"]),
+        ["7 2 1"]
+    );
+    assert_eq!(mismatch.sample_ids, [10]);
+}
+
+pub fn legacy_time_drift_is_found_and_tolerance_is_a_setting(db: &dyn TestDb) {
+    Fixture::clean()
+        .session(
+            10,
+            1,
+            Some("individual"),
+            Some("private"),
+            Some("2025-03-01T09:00:00Z"),
+        )
+        .booking(
+            10,
+            Some(10),
+            Some("confirmed"),
+            Some("2025-03-01T09:00:30Z"),
+        )
+        .create(db);
+    let run = check(&db.url(), &["--format", "json"]);
+    assert_eq!(run.code, 1);
+    let report = run.json();
+    let drift = report.check("legacy-time-drift");
+    assert_eq!(drift.status, "fail");
+    assert_eq!(
+        (drift.metric("start_drift"), drift.metric("end_drift")),
+        (1, 1)
+    );
+    assert_eq!(
+        drift.rows_of(&["booking_id", "legacy_start", "session_start"]),
+        ["10 \"2025-03-01T09:00:30Z\" \"2025-03-01T09:00:00Z\""]
+    );
+    let (_dir, config) = config_file("[checks.legacy-time-drift]\ntolerance_seconds = 60\n");
+    let tolerant = check(&db.url(), &["--format", "json", "--config", &config]);
+    assert_eq!(tolerant.code, 0, "{}", tolerant.stdout);
+    assert_eq!(
+        tolerant
+            .json()
+            .check("legacy-time-drift")
+            .metric("drifted_bookings"),
+        0
+    );
+}
+
+pub fn impossible_session_times_are_found(db: &dyn TestDb) {
+    Fixture::clean()
+        .after("UPDATE services_servicesession SET end_time = start_time WHERE id = 2")
+        .after("UPDATE services_servicesession SET duration = 45 WHERE id = 3")
+        .create(db);
+    let report = check(&db.url(), &["--format", "json"]).json();
+    let range = report.check("session-time-range");
+    assert_eq!(range.status, "fail");
+    assert_eq!(
+        range.rows_of(&["problem", "count"]),
+        ["\"end_not_after_start\" 1", "\"duration_mismatch\" 1"]
+    );
+    assert_eq!(range.sample_ids, [2, 3]);
+}
+
+pub fn capacity_problems_are_found(db: &dyn TestDb) {
+    Fixture::clean()
+        // A second active booking on the 1-to-1 session, a canceled one that does not count.
+        .booking(10, Some(1), Some("confirmed"), Some("2025-01-15T14:00:00Z"))
+        .booking(11, Some(1), Some("canceled"), Some("2025-01-15T14:00:00Z"))
+        .after("UPDATE services_servicesession SET current_participants = 5 WHERE id = 2")
+        .after("UPDATE services_servicesession SET max_participants = 0 WHERE id = 3")
+        .create(db);
+    let report = check(&db.url(), &["--format", "json"]).json();
+    let capacity = report.check("capacity");
+    assert_eq!(capacity.status, "fail");
+    assert_eq!(capacity.metric("current_participants_mismatch"), 1);
+    assert_eq!(
+        capacity.metric("over_capacity"),
+        2,
+        "session 1 holds 2 of 1, session 3 holds 1 of 0"
+    );
+    assert_eq!(capacity.metric("individual_overbooked"), 1);
+    assert_eq!(capacity.sample_ids, [1, 2, 3]);
+}
+
+pub fn session_types_must_match_their_service(db: &dyn TestDb) {
+    Fixture::clean()
+        .session(
+            10,
+            2,
+            Some("individual"),
+            Some("private"),
+            Some("2025-04-01T10:00:00Z"),
+        )
+        .booking(
+            10,
+            Some(10),
+            Some("confirmed"),
+            Some("2025-04-01T10:00:00Z"),
+        )
+        .create(db);
+    let report = check(&db.url(), &["--format", "json"]).json();
+    let types = report.check("type-matches-service");
+    assert_eq!(types.status, "fail");
+    assert_eq!(
+        types.rows_of(&[
+            "service_type_code",
+            "session_type",
+            "expected_type",
+            "count"
+        ]),
+        ["\"workshop\" \"individual\" \"workshop\" 1"]
+    );
+    assert_eq!(types.sample_ids, [10]);
+}
+
+pub fn reminders_need_an_effective_start(db: &dyn TestDb) {
+    Fixture::clean()
+        .session(10, 2, Some("workshop"), Some("public"), None)
+        .booking(
+            10,
+            Some(10),
+            Some("confirmed"),
+            Some("2025-04-01T10:00:00Z"),
+        )
+        .booking(11, Some(10), Some("canceled"), None)
+        .booking(
+            12,
+            None,
+            Some("pending_payment"),
+            Some("2999-01-01T10:00:00Z"),
+        )
+        .create(db);
+    let report = check(&db.url(), &["--format", "json"]).json();
+    let reminders = report.check("reminder-readiness");
+    assert_eq!(reminders.status, "fail");
+    // The session's NULL start wins over the booking's legacy time; canceled ones do not count.
+    assert_eq!(reminders.sample_ids, [10]);
+    assert_eq!(
+        reminders.metric("upcoming_bookings"),
+        1,
+        "booking 12 falls back to its legacy time"
+    );
+    assert_eq!(
+        reminders.rows_of(&["has_session", "status", "count"]),
+        ["true \"confirmed\" 1"]
+    );
+}
+
+pub fn rollback_loss_warns_and_severity_is_a_setting(db: &dyn TestDb) {
+    Fixture::clean()
+        .session(
+            10,
+            1,
+            Some("individual"),
+            Some("private"),
+            Some("2025-04-01T10:00:00Z"),
+        )
+        .booking(10, Some(10), Some("confirmed"), None)
+        .create(db);
+    let run = check(&db.url(), &["--format", "json"]);
+    assert_eq!(run.code, 0, "a warning passes");
+    let report = run.json();
+    let rollback = report.check("rollback-safety");
+    assert_eq!(
+        (rollback.status.as_str(), rollback.severity.as_str()),
+        ("warn", "warning")
+    );
+    assert_eq!(rollback.metric("bookings_losing_schedule"), 1);
+    assert_eq!(rollback.sample_ids, [10]);
+    let (_dir, config) = config_file("[checks.rollback-safety]\nseverity = \"error\"\n");
+    let strict = check(&db.url(), &["--format", "json", "--config", &config]);
+    assert_eq!(strict.code, 1);
+    assert_eq!(strict.json().check("rollback-safety").status, "fail");
+}
+
+pub fn orphans_are_information_unless_raised(db: &dyn TestDb) {
+    Fixture::clean()
+        .session(
+            10,
+            1,
+            Some("individual"),
+            Some("private"),
+            Some("2025-04-01T10:00:00Z"),
+        )
+        .create(db);
+    let run = check(&db.url(), &["--format", "json"]);
+    assert_eq!(run.code, 0);
+    let report = run.json();
+    let orphans = report.check("orphan-sessions");
+    assert_eq!(
+        (orphans.status.as_str(), orphans.severity.as_str()),
+        ("pass", "info")
+    );
+    assert_eq!(orphans.metric("orphan_sessions"), 1);
+    assert_eq!(orphans.sample_ids, [10]);
+    let (_dir, config) = config_file("[checks.orphan-sessions]\nseverity = \"error\"\n");
+    assert_eq!(check(&db.url(), &["--config", &config]).code, 1);
+}
+
+pub fn waivers_excuse_expire_and_go_stale(db: &dyn TestDb) {
+    Fixture::clean()
+        .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
+        .booking(11, None, Some("confirmed"), Some("2025-02-01T11:00:00Z"))
+        .create(db);
+    let waivers = |expiry_of_11: &str| {
+        format!(
+            "[[entry]]\ncheck = \"coverage\"\nids = [10]\nreason = \"imported\"\nexpires = \"2999-12-31\"\n\
+             [[entry]]\ncheck = \"coverage\"\nids = [11]\nreason = \"old ticket\"\nexpires = \"{expiry_of_11}\"\n\
+             [[entry]]\ncheck = \"coverage\"\nids = [12345]\nreason = \"fixed long ago\"\nexpires = \"2999-12-31\"\n"
+        )
+    };
+    let (dir, _) = config_file("");
+    let path = dir.path().join("waivers.toml");
+    std::fs::write(&path, waivers("2999-12-31")).expect("write waivers");
+    let path = path.to_string_lossy().into_owned();
+    let run = check(
+        &db.url(),
+        &[
+            "--format",
+            "json",
+            "--waivers",
+            &path,
+            "--skip",
+            "make-required-readiness,reminder-readiness",
+        ],
+    );
+    assert_eq!(run.code, 0, "every offending row is waived: {}", run.stdout);
+    let report = run.json();
+    let coverage = report.check("coverage");
+    assert_eq!(coverage.status, "pass");
+    assert_eq!(coverage.waived_ids, [10, 11]);
+    assert!(coverage.sample_ids.is_empty());
+    assert_eq!(
+        coverage.metric("without_session"),
+        2,
+        "metrics still count everything"
+    );
+    let states: Vec<&str> = coverage.waivers.iter().map(|w| w.state.as_str()).collect();
+    assert_eq!(states, ["active", "active", "stale"]);
+    assert!(
+        coverage.summary.contains("2 waived") && coverage.summary.contains("1 stale waiver"),
+        "{}",
+        coverage.summary
+    );
+
+    std::fs::write(&path, waivers("2000-01-01")).expect("write waivers");
+    let run = check(&db.url(), &["--format", "json", "--waivers", &path]);
+    assert_eq!(run.code, 1, "an expired waiver fails the check");
+    let report = run.json();
+    let coverage = report.check("coverage");
+    assert_eq!(coverage.status, "fail");
+    assert_eq!(coverage.waived_ids, [10]);
+    assert_eq!(coverage.sample_ids, [11]);
+    assert_eq!(coverage.waivers[1].state, "expired");
+    assert!(
+        coverage
+            .summary
+            .contains("the waiver for id 11 expired on 2000-01-01"),
+        "{}",
+        coverage.summary
+    );
+}
+
+pub fn max_offending_turns_a_small_failure_into_a_warning(db: &dyn TestDb) {
+    Fixture::clean()
+        .booking(10, None, Some("draft"), None)
+        .booking(11, None, Some("draft"), None)
+        .create(db);
+    let (_dir, config) = config_file("[checks.coverage]\nmax_offending = 2\n");
+    let run = check(&db.url(), &["--format", "json", "--config", &config]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let coverage = run.json();
+    let coverage = coverage.check("coverage");
+    assert_eq!(coverage.status, "warn");
+    assert!(
+        coverage.summary.contains("within the allowance of 2"),
+        "{}",
+        coverage.summary
+    );
+}
+
+pub fn only_and_skip_select_checks(db: &dyn TestDb) {
+    Fixture::clean().create(db);
+    let report = check(
+        &db.url(),
+        &["--format", "json", "--only", "coverage,duplicate-times"],
+    )
+    .json();
+    let ids: Vec<&str> = report.checks.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["coverage", "duplicate-times"]);
+    let report = check(
+        &db.url(),
+        &[
+            "--format",
+            "json",
+            "--only",
+            "coverage,duplicate-times",
+            "--skip",
+            "coverage",
+        ],
+    )
+    .json();
+    assert_eq!(report.checks.len(), 1);
+    let none = check(&db.url(), &["--only", "coverage", "--skip", "coverage"]);
+    assert_eq!(none.code, 2);
+    assert!(
+        none.stderr.contains("no check is selected"),
+        "{}",
+        none.stderr
+    );
 }

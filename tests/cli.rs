@@ -138,6 +138,20 @@ fn demo_writes_a_database_and_reports_its_defects() {
             .metric("unexpected_sessions"),
         2
     );
+    // The defects planted for the checks of the config issue, each found.
+    for (id, metric, value) in [
+        ("status-vocabulary", "unknown_status_bookings", 4),
+        ("dangling-session", "dangling_bookings", 2),
+        ("service-mismatch", "mismatched_bookings", 1),
+        ("legacy-time-drift", "start_drift", 3),
+        ("session-time-range", "bad_sessions", 2),
+        ("capacity", "over_capacity", 1),
+        ("rollback-safety", "bookings_losing_schedule", 4),
+        ("orphan-sessions", "orphan_sessions", 3),
+        ("migration-state", "steps_applied", 3),
+    ] {
+        assert_eq!(report.check(id).metric(metric), value, "{id} {metric}");
+    }
 }
 
 #[test]
@@ -167,4 +181,138 @@ fn unwritable_output_path_is_exit_2() {
         "{}",
         out.stderr
     );
+}
+
+#[test]
+fn every_kind_of_config_mistake_is_exit_2_with_one_clear_line() {
+    let db = SqliteDb::new();
+    crate::support::Fixture::clean().create(&db);
+    for (config, expected) in [
+        ("[tables]\nbooking = \"x\"\n", "unknown field `booking`"),
+        (
+            "[checks.coverage]\nseverity = \"fatal\"\n",
+            "unknown variant `fatal`",
+        ),
+        (
+            "[checks.coverag]\nenabled = false\n",
+            "unknown check id `coverag`",
+        ),
+        (
+            "[statuses]\nnot_scheduled = [\"cancelled\"]\n",
+            "`cancelled`, which is not in statuses.known",
+        ),
+        ("[sessions]\ntypes = []\n", "sessions.types is empty"),
+        (
+            "[checks.coverage]\ntolerance_seconds = 3\n",
+            "applies only to legacy-time-drift",
+        ),
+        ("sample = \"many\"\n", "use a whole number or \"all\""),
+        ("this is not toml", "is not valid"),
+        (
+            "[[waivers.entry]]\ncheck = \"coverage\"\nids = [1]\nreason = \"\"\nexpires = \"2030-01-01\"\n",
+            "has no reason",
+        ),
+        (
+            "[waivers]\nfile = \"missing-waivers.toml\"\n",
+            "missing-waivers.toml",
+        ),
+    ] {
+        let (_dir, path) = crate::cases::config_file(config);
+        let out = check(&db.url(), &["--config", &path]);
+        assert_eq!(out.code, 2, "{config}");
+        assert!(out.stderr.contains(expected), "{config}: {}", out.stderr);
+        assert_eq!(
+            out.stderr.trim().lines().count(),
+            1,
+            "one line: {}",
+            out.stderr
+        );
+        assert!(
+            out.stdout.is_empty(),
+            "no report on a broken config: {}",
+            out.stdout
+        );
+    }
+    let out = check(&db.url(), &["--config", "/nonexistent/session-audit.toml"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("cannot read /nonexistent/session-audit.toml"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn the_config_in_the_working_directory_is_used() {
+    let db = SqliteDb::new();
+    crate::support::Fixture::clean()
+        .sessions_table("service_sessions")
+        .create(&db);
+    std::fs::write(
+        db.dir.path().join("session-audit.toml"),
+        "[tables]\nsessions = \"service_sessions\"\n",
+    )
+    .expect("write");
+    let out = run(bin().current_dir(db.dir.path()).args([
+        "check",
+        "--database-url",
+        "db.sqlite3",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.json()
+            .check("type-distribution")
+            .metric("total_sessions"),
+        3
+    );
+}
+
+#[test]
+fn init_writes_a_config_that_check_accepts_and_never_overwrites() {
+    let db = SqliteDb::new();
+    crate::support::Fixture::clean().create(&db);
+    let dir = db.dir.path();
+    let out = run(bin().current_dir(dir).arg("init"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let written =
+        std::fs::read_to_string(dir.join("session-audit.toml")).expect("init wrote the file");
+    assert!(written.contains("[checks.orphan-sessions]"));
+    let out = run(bin()
+        .current_dir(dir)
+        .args(["check", "--database-url", "db.sqlite3"]));
+    assert_eq!(
+        out.code, 0,
+        "the default config passes a clean database: {}",
+        out.stderr
+    );
+
+    std::fs::write(dir.join("session-audit.toml"), "# mine\n").expect("write");
+    let out = run(bin().current_dir(dir).arg("init"));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("exists; pass --force"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("session-audit.toml")).expect("read"),
+        "# mine\n"
+    );
+    let printed = run(bin().args(["init", "-"]));
+    assert_eq!(printed.stdout, written);
+}
+
+#[test]
+fn explain_check_prints_the_checks_page() {
+    let out = run(bin().args(["explain-check", "rollback-safety"]));
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        out.stdout,
+        include_str!("../docs/checks/rollback-safety.md")
+    );
+    let out = run(bin().args(["explain-check", "nope"]));
+    assert_eq!(out.code, 2);
 }

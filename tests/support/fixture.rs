@@ -1,20 +1,83 @@
 //! Django-shaped tables with the rows a test needs, in DDL for each backend.
 //!
+//! A fixture is consistent unless a test makes it otherwise: each session ends an hour after it
+//! starts with `duration = 60`, individual sessions hold one seat and others ten,
+//! `current_participants` is recounted from the bookings, every service exists with the type
+//! code its sessions call for, and services 0017-0019 are recorded as applied. Defects are
+//! added with `after` (raw SQL run last) or the schema switches.
+//!
 //! Times are written as `2025-01-15T14:00:00Z`, which PostgreSQL parses and SQLite keeps as
 //! text the way a Django app with a `Z` would; SQLite-only tests add Django's other forms.
 
+use std::collections::BTreeMap;
+
 use super::{Backend, TestDb};
 
-#[derive(Default, Clone)]
+/// id, service, session_type, visibility, start time.
+type SessionRow = (i64, i64, Option<String>, Option<String>, Option<String>);
+/// id, session, status, legacy start time, service (when not the session's).
+type BookingRow = (
+    i64,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
+
+#[derive(Clone)]
 pub struct Fixture {
-    pub sessions_table: Option<&'static str>,
-    pub without_legacy_times: bool,
-    pub sessions: Vec<String>,
-    pub bookings: Vec<String>,
+    sessions_table: Option<&'static str>,
+    without_legacy_times: bool,
+    without_migrations_table: bool,
+    migrations: Vec<(&'static str, &'static str)>,
+    sessions: Vec<SessionRow>,
+    bookings: Vec<BookingRow>,
+    after: Vec<String>,
+}
+
+impl Default for Fixture {
+    fn default() -> Self {
+        Fixture {
+            sessions_table: None,
+            without_legacy_times: false,
+            without_migrations_table: false,
+            migrations: vec![
+                ("services", "0016_remove_servicesession_address_and_more"),
+                (
+                    "services",
+                    "0017_add_session_type_and_visibility_to_servicesession",
+                ),
+                ("services", "0018_populate_session_type_and_visibility"),
+                (
+                    "services",
+                    "0019_create_servicesessions_for_existing_bookings",
+                ),
+                ("bookings", "0012_remove_meeting_url_fields"),
+            ],
+            sessions: Vec::new(),
+            bookings: Vec::new(),
+            after: Vec::new(),
+        }
+    }
 }
 
 fn text(value: Option<&str>) -> String {
     value.map_or("NULL".into(), |v| format!("'{}'", v.replace('\'', "''")))
+}
+
+fn owned(value: Option<&str>) -> Option<String> {
+    value.map(str::to_owned)
+}
+
+/// An hour later, in the same RFC 3339 form; None when the text is not RFC 3339.
+fn hour_later(start: &str) -> Option<String> {
+    let t = chrono::DateTime::parse_from_rfc3339(start).ok()?;
+    Some(
+        (t + chrono::Duration::hours(1))
+            .to_utc()
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string(),
+    )
 }
 
 impl Fixture {
@@ -31,16 +94,13 @@ impl Fixture {
         visibility: Option<&str>,
         start: Option<&str>,
     ) -> Self {
-        self.sessions.push(format!(
-            "({id}, {service}, {}, {}, {})",
-            text(kind),
-            text(visibility),
-            text(start)
-        ));
+        self.sessions
+            .push((id, service, owned(kind), owned(visibility), owned(start)));
         self
     }
 
-    /// A booking: id, session (or none), status, legacy start time.
+    /// A booking: id, session (or none), status, legacy start time. Its service is its
+    /// session's (or 1).
     pub fn booking(
         mut self,
         id: i64,
@@ -48,12 +108,50 @@ impl Fixture {
         status: Option<&str>,
         start: Option<&str>,
     ) -> Self {
-        let session = session.map_or("NULL".into(), |s| s.to_string());
-        self.bookings.push(format!(
-            "({id}, 1, {session}, {}, {})",
-            text(status),
-            text(start)
+        self.bookings
+            .push((id, session, owned(status), owned(start), None));
+        self
+    }
+
+    /// A booking for another service than its session's.
+    pub fn booking_for_service(mut self, id: i64, session: i64, service: i64) -> Self {
+        self.bookings.push((
+            id,
+            Some(session),
+            Some("confirmed".into()),
+            None,
+            Some(service),
         ));
+        self
+    }
+
+    /// Names the session table as one real deployment does.
+    pub fn sessions_table(mut self, name: &'static str) -> Self {
+        self.sessions_table = Some(name);
+        self
+    }
+
+    /// The schema after a cleanup migration dropped the legacy booking times.
+    pub fn without_legacy_times(mut self) -> Self {
+        self.without_legacy_times = true;
+        self
+    }
+
+    /// A schema without `django_migrations`.
+    pub fn without_migrations_table(mut self) -> Self {
+        self.without_migrations_table = true;
+        self
+    }
+
+    /// The rows of `django_migrations`, replacing the default (services 0016-0019, bookings 0012).
+    pub fn migrations(mut self, applied: &[(&'static str, &'static str)]) -> Self {
+        self.migrations = applied.to_vec();
+        self
+    }
+
+    /// Raw SQL run after every row is in: how a test plants a defect.
+    pub fn after(mut self, sql: &str) -> Self {
+        self.after.push(sql.to_owned());
         self
     }
 
@@ -101,37 +199,116 @@ impl Fixture {
             format!(", start_time {time} NULL, end_time {time} NULL")
         };
         let mut sql = format!(
-            "CREATE TABLE {sessions} (id {id}, service_id bigint NOT NULL, session_type varchar(20) NULL, visibility varchar(20) NULL, start_time {time} NULL, end_time {time} NULL);\n\
-             CREATE TABLE bookings_booking (id {id}, service_id bigint NOT NULL, service_session_id bigint NULL, status varchar(20) NULL{legacy});\n"
+            "CREATE TABLE services_servicetype (id {id}, name varchar(100) NOT NULL, code varchar(50) NOT NULL);\n\
+             CREATE TABLE services_service (id {id}, name varchar(200) NOT NULL, service_type_id bigint NOT NULL);\n\
+             CREATE TABLE {sessions} (id {id}, service_id bigint NOT NULL, session_type varchar(20) NULL, \
+               visibility varchar(20) NULL, start_time {time} NULL, end_time {time} NULL, duration integer NULL, \
+               max_participants integer NOT NULL, current_participants integer NOT NULL);\n\
+             CREATE TABLE bookings_booking (id {id}, service_id bigint NOT NULL, service_session_id bigint NULL, \
+               status varchar(20) NULL{legacy});\n\
+             INSERT INTO services_servicetype (id, name, code) VALUES (1, '1-to-1', 'session'), (2, 'Workshop', 'workshop'), (3, 'Course', 'course');\n"
         );
-        if !self.sessions.is_empty() {
+        if !self.without_migrations_table {
             sql += &format!(
-                "INSERT INTO {sessions} (id, service_id, session_type, visibility, start_time) VALUES {};\n",
-                self.sessions.join(", ")
+                "CREATE TABLE django_migrations (id {id}, app varchar(255) NOT NULL, name varchar(255) NOT NULL, applied {time} NOT NULL);\n"
+            );
+            for (i, (app, name)) in self.migrations.iter().enumerate() {
+                sql += &format!(
+                    "INSERT INTO django_migrations (id, app, name, applied) VALUES ({}, '{app}', '{name}', '2024-06-01T09:00:00Z');\n",
+                    i + 1
+                );
+            }
+        }
+        // Every service a row mentions exists, typed after its first session.
+        let mut services: BTreeMap<i64, i64> = BTreeMap::new();
+        for (_, service, kind, _, _) in &self.sessions {
+            let type_id = match kind.as_deref() {
+                Some("workshop") => 2,
+                Some("course_session") => 3,
+                _ => 1,
+            };
+            services.entry(*service).or_insert(type_id);
+        }
+        for (_, _, _, _, service) in &self.bookings {
+            services.entry(service.unwrap_or(1)).or_insert(1);
+        }
+        services.entry(1).or_insert(1);
+        let rows: Vec<String> = services
+            .iter()
+            .map(|(s, t)| format!("({s}, 'Service {s}', {t})"))
+            .collect();
+        sql += &format!(
+            "INSERT INTO services_service (id, name, service_type_id) VALUES {};\n",
+            rows.join(", ")
+        );
+
+        let session_service: BTreeMap<i64, i64> =
+            self.sessions.iter().map(|s| (s.0, s.1)).collect();
+        if !self.sessions.is_empty() {
+            let rows: Vec<String> = self
+                .sessions
+                .iter()
+                .map(|(id, service, kind, visibility, start)| {
+                    let end = start.as_deref().and_then(hour_later);
+                    let duration = if end.is_some() { "60" } else { "NULL" };
+                    let max = if kind.as_deref() == Some("individual") {
+                        1
+                    } else {
+                        10
+                    };
+                    format!(
+                        "({id}, {service}, {}, {}, {}, {}, {duration}, {max}, 0)",
+                        text(kind.as_deref()),
+                        text(visibility.as_deref()),
+                        text(start.as_deref()),
+                        text(end.as_deref())
+                    )
+                })
+                .collect();
+            sql += &format!(
+                "INSERT INTO {sessions} (id, service_id, session_type, visibility, start_time, end_time, duration, max_participants, current_participants) VALUES {};\n",
+                rows.join(", ")
             );
         }
         if !self.bookings.is_empty() {
+            let rows: Vec<String> = self
+                .bookings
+                .iter()
+                .map(|(id, session, status, start, service)| {
+                    let service = service
+                        .or_else(|| session.and_then(|s| session_service.get(&s).copied()))
+                        .unwrap_or(1);
+                    let session = session.map_or("NULL".into(), |s| s.to_string());
+                    if self.without_legacy_times {
+                        format!("({id}, {service}, {session}, {})", text(status.as_deref()))
+                    } else {
+                        let end = start.as_deref().and_then(hour_later);
+                        format!(
+                            "({id}, {service}, {session}, {}, {}, {})",
+                            text(status.as_deref()),
+                            text(start.as_deref()),
+                            text(end.as_deref())
+                        )
+                    }
+                })
+                .collect();
             let columns = if self.without_legacy_times {
                 "id, service_id, service_session_id, status"
             } else {
-                "id, service_id, service_session_id, status, start_time"
-            };
-            let rows: Vec<String> = if self.without_legacy_times {
-                self.bookings
-                    .iter()
-                    .map(|r| {
-                        r.rsplit_once(',')
-                            .map(|(head, _)| format!("{head})"))
-                            .unwrap_or_default()
-                    })
-                    .collect()
-            } else {
-                self.bookings.clone()
+                "id, service_id, service_session_id, status, start_time, end_time"
             };
             sql += &format!(
                 "INSERT INTO bookings_booking ({columns}) VALUES {};\n",
                 rows.join(", ")
             );
+        }
+        sql += &format!(
+            "UPDATE {sessions} SET current_participants = (SELECT COUNT(*) FROM bookings_booking b \
+             WHERE b.service_session_id = {sessions}.id AND (b.status IS NULL OR b.status <> 'canceled'));\n"
+        );
+        for extra in &self.after {
+            sql += extra;
+            sql += ";\n";
         }
         db.exec(&sql);
     }

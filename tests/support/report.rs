@@ -41,10 +41,23 @@ pub struct JsonCheck {
     pub summary: String,
     pub metrics: BTreeMap<String, i64>,
     pub rows: Vec<Map<String, Value>>,
-    pub sample_kind: String,
+    pub sample_kind: Option<String>,
     pub sample_ids: Vec<i64>,
     pub sample_total: i64,
+    pub severity: String,
+    pub waived_ids: Vec<i64>,
+    pub waivers: Vec<JsonWaiver>,
     pub help: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonWaiver {
+    pub ids: Vec<i64>,
+    pub reason: String,
+    pub expires: String,
+    pub state: String,
+    pub matched_ids: Vec<i64>,
 }
 
 impl JsonReport {
