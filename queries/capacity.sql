@@ -13,13 +13,13 @@ SELECT COUNT(CASE WHEN x.current_participants <> x.active THEN 1 END) AS count_m
                    OR (x.session_type IN (:individual_type) AND (x.active > 1 OR x.max_participants <> 1))
                   THEN 1 END) AS sessions
 FROM (
-    SELECT s.session_type, s.max_participants, s.current_participants, COALESCE(a.active, 0) AS active
+    SELECT :exact_session_type AS session_type, s.max_participants, s.current_participants, COALESCE(a.active, 0) AS active
     FROM :"sessions" AS s
     LEFT JOIN (
         SELECT b.service_session_id AS session_id, COUNT(*) AS active
         FROM :"bookings" AS b
         WHERE b.service_session_id IS NOT NULL
-          AND (b.status IS NULL OR b.status NOT IN (:canceled_statuses))
+          AND (b.status IS NULL OR :exact_status NOT IN (:canceled_statuses))
         GROUP BY b.service_session_id
     ) AS a ON a.session_id = s.id
 ) AS x

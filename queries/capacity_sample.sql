@@ -1,14 +1,14 @@
 -- capacity: the first ids of sessions with any capacity problem (see capacity.sql).
 SELECT x.id AS id
 FROM (
-    SELECT CAST(s.id AS BIGINT) AS id, s.session_type, s.max_participants, s.current_participants,
+    SELECT s.id AS id, :exact_session_type AS session_type, s.max_participants, s.current_participants,
            COALESCE(a.active, 0) AS active
     FROM :"sessions" AS s
     LEFT JOIN (
         SELECT b.service_session_id AS session_id, COUNT(*) AS active
         FROM :"bookings" AS b
         WHERE b.service_session_id IS NOT NULL
-          AND (b.status IS NULL OR b.status NOT IN (:canceled_statuses))
+          AND (b.status IS NULL OR :exact_status NOT IN (:canceled_statuses))
         GROUP BY b.service_session_id
     ) AS a ON a.session_id = s.id
 ) AS x

@@ -1,5 +1,5 @@
 -- dangling-session: the first missing session ids, each with how many bookings point to it.
-SELECT CAST(b.service_session_id AS BIGINT) AS service_session_id,
+SELECT b.service_session_id AS service_session_id,
        COUNT(*) AS bookings
 FROM :"bookings" AS b
 LEFT JOIN :"sessions" AS s ON s.id = b.service_session_id

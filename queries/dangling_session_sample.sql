@@ -1,5 +1,5 @@
 -- dangling-session: the first ids of bookings whose session does not exist.
-SELECT CAST(b.id AS BIGINT) AS id
+SELECT b.id AS id
 FROM :"bookings" AS b
 LEFT JOIN :"sessions" AS s ON s.id = b.service_session_id
 WHERE b.service_session_id IS NOT NULL

@@ -1,5 +1,5 @@
 -- legacy-time-drift: the legacy and session times of the sampled bookings, side by side.
-SELECT CAST(b.id AS BIGINT) AS booking_id,
+SELECT b.id AS booking_id,
        CAST(b.start_time AS text) AS legacy_start,
        CAST(s.start_time AS text) AS session_start,
        CAST(b.end_time AS text) AS legacy_end,

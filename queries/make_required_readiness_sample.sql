@@ -3,10 +3,10 @@
 -- scheduled). Its counts come from the bookings profile (bookings_profile.sql).
 -- Run by hand: psql -v bookings=bookings_booking -v not_scheduled="'draft','canceled'" \
 --   -v sample_limit=20 -f queries/make_required_readiness_sample.sql
-SELECT CAST(b.id AS BIGINT) AS id
+SELECT b.id AS id
 FROM :"bookings" AS b
 WHERE b.service_session_id IS NULL
   AND b.start_time IS NOT NULL
-  AND (b.status IS NULL OR b.status NOT IN (:not_scheduled))
+  AND (b.status IS NULL OR :exact_status NOT IN (:not_scheduled))
 ORDER BY b.id
 LIMIT :sample_limit

@@ -4,6 +4,6 @@
 --   -v individual_type="'individual'" -v individual_visibility="'private'" -f queries/orphan_sessions.sql
 SELECT COUNT(*) AS orphans
 FROM :"sessions" AS s
-WHERE s.session_type IN (:individual_type)
-  AND s.visibility IN (:individual_visibility)
+WHERE :exact_session_type IN (:individual_type)
+  AND :exact_visibility IN (:individual_visibility)
   AND NOT EXISTS (SELECT 1 FROM :"bookings" AS b WHERE b.service_session_id = s.id)

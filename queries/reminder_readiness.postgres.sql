@@ -18,6 +18,6 @@ FROM (
            CASE WHEN b.service_session_id IS NOT NULL THEN s.start_time ELSE :legacy_start END AS effective_start
     FROM :"bookings" AS b
     LEFT JOIN :"sessions" AS s ON s.id = b.service_session_id
-    WHERE b.status IS NULL OR b.status NOT IN (:inactive_statuses)
+    WHERE b.status IS NULL OR :exact_status NOT IN (:inactive_statuses)
 ) AS e
 GROUP BY e.has_session, e.status, (e.effective_start IS NULL), (e.effective_start > CURRENT_TIMESTAMP) IS TRUE

@@ -19,7 +19,7 @@ FROM (
                CASE WHEN b.service_session_id IS NOT NULL THEN s.start_time ELSE :legacy_start END AS effective_start
         FROM :"bookings" AS b
         LEFT JOIN :"sessions" AS s ON s.id = b.service_session_id
-        WHERE b.status IS NULL OR b.status NOT IN (:inactive_statuses)
+        WHERE b.status IS NULL OR :exact_status NOT IN (:inactive_statuses)
     ) AS e
 ) AS n
 GROUP BY n.has_session, n.status, (n.effective_start IS NULL), (n.start_utc > strftime('%Y-%m-%d %H:%M:%f', 'now')) IS TRUE

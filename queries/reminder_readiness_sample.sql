@@ -1,9 +1,9 @@
 -- reminder-readiness: the first ids of active bookings with no effective start time: their
 -- reminders can never fire (see reminder_readiness.postgres.sql).
-SELECT CAST(b.id AS BIGINT) AS id
+SELECT b.id AS id
 FROM :"bookings" AS b
 LEFT JOIN :"sessions" AS s ON s.id = b.service_session_id
-WHERE (b.status IS NULL OR b.status NOT IN (:inactive_statuses))
+WHERE (b.status IS NULL OR :exact_status NOT IN (:inactive_statuses))
   AND CASE WHEN b.service_session_id IS NOT NULL THEN s.start_time ELSE :legacy_start END IS NULL
 ORDER BY b.id
 LIMIT :sample_limit

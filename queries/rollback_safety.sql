@@ -11,5 +11,5 @@ SELECT COUNT(DISTINCT s.id) AS sessions,
        COUNT(DISTINCT CASE WHEN b.id IS NOT NULL AND :legacy_start IS NULL THEN s.id END) AS sessions_losing_schedule
 FROM :"sessions" AS s
 LEFT JOIN :"bookings" AS b ON b.service_session_id = s.id
-WHERE s.session_type IN (:individual_type)
-  AND s.visibility IN (:individual_visibility)
+WHERE :exact_session_type IN (:individual_type)
+  AND :exact_visibility IN (:individual_visibility)

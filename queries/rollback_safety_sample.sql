@@ -1,10 +1,10 @@
 -- rollback-safety: the first ids of individual/private sessions with a booking that would
 -- lose its schedule in a rollback of services.0019.
-SELECT DISTINCT CAST(s.id AS BIGINT) AS id
+SELECT DISTINCT s.id AS id
 FROM :"sessions" AS s
 JOIN :"bookings" AS b ON b.service_session_id = s.id
-WHERE s.session_type IN (:individual_type)
-  AND s.visibility IN (:individual_visibility)
+WHERE :exact_session_type IN (:individual_type)
+  AND :exact_visibility IN (:individual_visibility)
   AND :legacy_start IS NULL
 ORDER BY id
 LIMIT :sample_limit

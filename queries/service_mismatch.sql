@@ -2,8 +2,8 @@
 -- services. NULL on one side only is a difference too (written out: IS DISTINCT FROM is not
 -- portable to MySQL).
 -- Run by hand: psql -v bookings=bookings_booking -v sessions=services_servicesession -f queries/service_mismatch.sql
-SELECT CAST(b.service_id AS BIGINT) AS booking_service_id,
-       CAST(s.service_id AS BIGINT) AS session_service_id,
+SELECT b.service_id AS booking_service_id,
+       s.service_id AS session_service_id,
        COUNT(*) AS count
 FROM :"bookings" AS b
 JOIN :"sessions" AS s ON s.id = b.service_session_id

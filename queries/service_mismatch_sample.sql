@@ -1,5 +1,5 @@
 -- service-mismatch: the first ids of bookings whose service differs from their session's.
-SELECT CAST(b.id AS BIGINT) AS id
+SELECT b.id AS id
 FROM :"bookings" AS b
 JOIN :"sessions" AS s ON s.id = b.service_session_id
 WHERE b.service_id <> s.service_id

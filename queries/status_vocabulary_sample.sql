@@ -3,8 +3,8 @@
 -- from the bookings profile (bookings_profile.sql).
 -- Run by hand: psql -v bookings=bookings_booking -v known_statuses="'draft','confirmed',…" \
 --   -v sample_limit=20 -f queries/status_vocabulary_sample.sql
-SELECT CAST(b.id AS BIGINT) AS id
+SELECT b.id AS id
 FROM :"bookings" AS b
-WHERE b.status IS NULL OR b.status NOT IN (:known_statuses)
+WHERE b.status IS NULL OR :exact_status NOT IN (:known_statuses)
 ORDER BY b.id
 LIMIT :sample_limit

@@ -2,11 +2,11 @@
 -- known value (NULL and the empty string included). Run only when there are some.
 -- Run by hand: psql -v sessions=services_servicesession -v session_types="'individual','workshop','course_session'" \
 --   -v visibilities="'public','private','unlisted'" -v sample_limit=20 -f queries/type_distribution_sample.sql
-SELECT CAST(s.id AS BIGINT) AS id
+SELECT s.id AS id
 FROM :"sessions" AS s
 WHERE s.session_type IS NULL
    OR s.visibility IS NULL
-   OR s.session_type NOT IN (:session_types)
-   OR s.visibility NOT IN (:visibilities)
+   OR :exact_session_type NOT IN (:session_types)
+   OR :exact_visibility NOT IN (:visibilities)
 ORDER BY s.id
 LIMIT :sample_limit

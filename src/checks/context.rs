@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use super::CheckId;
 use super::profile::BookingGroup;
-use crate::db::{QueryError, Row, Schema, Snapshot};
+use crate::db::{BackendKind, QueryError, Row, Schema, Snapshot};
 use crate::report::{CheckResult, Rows, Status};
 use crate::settings::{AuditSettings, TableRole};
 use crate::sql::{Bindings, TemplateError, bind};
@@ -72,7 +72,7 @@ impl Offenders {
 
 /// The bindings every template may use. Columns a cleanup migration may have dropped are bound
 /// to `NULL` when absent, so one template serves both schemas.
-pub fn audit_bindings(settings: &AuditSettings, schema: &Schema) -> Bindings {
+pub fn audit_bindings(settings: &AuditSettings, schema: &Schema, backend: BackendKind) -> Bindings {
     let t = &settings.tables;
     let v = &settings.vocabulary;
     let has = |table: &str, column: &str| schema.has_column(table, column);
@@ -83,6 +83,7 @@ pub fn audit_bindings(settings: &AuditSettings, schema: &Schema) -> Bindings {
             .filter(|s| !v.not_scheduled.contains(s))
             .cloned(),
     );
+    let binary = backend == BackendKind::Mysql;
     Bindings::default()
         .identifier("bookings", &t.bookings)
         .identifier("sessions", &t.sessions)
@@ -106,6 +107,10 @@ pub fn audit_bindings(settings: &AuditSettings, schema: &Schema) -> Bindings {
             "default_session_type",
             std::slice::from_ref(&v.default_session_type),
         )
+        .exact_column("exact_status", "b", "status", binary)
+        .exact_column("exact_session_type", "s", "session_type", binary)
+        .exact_column("exact_visibility", "s", "visibility", binary)
+        .exact_column("exact_code", "st", "code", binary)
         .column(
             "legacy_start",
             "b",
@@ -268,7 +273,7 @@ impl CheckContext<'_> {
 /// The one column every `queries/*_sample.sql` returns.
 #[derive(diesel::QueryableByName)]
 struct IdRow {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    #[diesel(sql_type = crate::db::types::AnyInteger)]
     id: i64,
 }
 

@@ -6,6 +6,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::BigInt;
 
 use super::{CheckContext, CheckError, CheckSpec, sql};
+use crate::db::types::AnyInteger;
 use crate::report::{Cell, CheckResult, IdKind, Rows, count_of};
 use crate::settings::{Severity, TableRole};
 
@@ -32,7 +33,7 @@ struct Counts {
 
 #[derive(QueryableByName)]
 struct Missing {
-    #[diesel(sql_type = BigInt)]
+    #[diesel(sql_type = AnyInteger)]
     service_session_id: i64,
     #[diesel(sql_type = BigInt)]
     bookings: i64,

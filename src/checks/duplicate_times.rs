@@ -8,6 +8,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
 use super::{CheckContext, CheckError, CheckSpec, sql};
+use crate::db::types::AnyInteger;
 use crate::report::{Cell, CheckResult, IdKind, Rows, count_of};
 use crate::settings::{Severity, TableRole};
 use crate::time::parse_db_time;
@@ -27,7 +28,7 @@ pub const SPEC: CheckSpec = CheckSpec {
 
 #[derive(QueryableByName)]
 struct Group {
-    #[diesel(sql_type = BigInt)]
+    #[diesel(sql_type = AnyInteger)]
     service_id: i64,
     #[diesel(sql_type = Nullable<Text>)]
     start_time: Option<String>,

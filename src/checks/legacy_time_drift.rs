@@ -6,6 +6,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
 use super::{CheckContext, CheckError, CheckSpec, sql};
+use crate::db::types::AnyInteger;
 use crate::report::{Cell, CheckResult, IdKind, Rows, count_of, has};
 use crate::settings::{Severity, TableRole};
 use crate::time::parse_db_time;
@@ -37,7 +38,7 @@ struct Counts {
 
 #[derive(QueryableByName)]
 struct Drift {
-    #[diesel(sql_type = BigInt)]
+    #[diesel(sql_type = AnyInteger)]
     booking_id: i64,
     #[diesel(sql_type = Nullable<Text>)]
     legacy_start: Option<String>,
@@ -82,7 +83,7 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
     if !offenders.sample.is_empty() {
         let ids = offenders.sample.clone();
         let drifts: Vec<Drift> = ctx
-            .load_with(sql!("legacy_time_drift_rows"), |b| {
+            .load_with(sql!(ctx, "legacy_time_drift_rows", mysql), |b| {
                 b.ints("sample_ids", &ids)
             })
             .await?;

@@ -6,6 +6,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Nullable};
 
 use super::{CheckContext, CheckError, CheckSpec, sql};
+use crate::db::types::AnyInteger;
 use crate::report::{Cell, CheckResult, IdKind, Rows, count_of, has};
 use crate::settings::{Severity, TableRole};
 
@@ -27,9 +28,9 @@ pub const SPEC: CheckSpec = CheckSpec {
 
 #[derive(QueryableByName)]
 struct Pair {
-    #[diesel(sql_type = Nullable<BigInt>)]
+    #[diesel(sql_type = Nullable<AnyInteger>)]
     booking_service_id: Option<i64>,
-    #[diesel(sql_type = Nullable<BigInt>)]
+    #[diesel(sql_type = Nullable<AnyInteger>)]
     session_service_id: Option<i64>,
     #[diesel(sql_type = BigInt)]
     count: i64,

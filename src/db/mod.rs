@@ -8,6 +8,7 @@
 mod connection;
 pub mod schema;
 mod snapshot;
+pub mod types;
 pub mod url;
 
 pub use connection::Row;
