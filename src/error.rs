@@ -32,6 +32,7 @@ pub enum AuditError {
     SqliteOpen { path: PathBuf, reason: String },
 
     #[error("cannot connect to {backend} at {url}: {reason}")]
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
     Connect {
         backend: &'static str,
         url: String,

@@ -10,6 +10,11 @@
 //! `b."start_time"`, or `NULL` once a cleanup migration dropped it) or for the `WHEN … THEN …`
 //! arms of a `CASE` built from configuration; both are still quoted or bound, never spliced.
 //!
+//! `:exact_…` placeholders stand for a text column compared byte for byte: the column itself on
+//! PostgreSQL and SQLite, `CAST(col AS BINARY)` on MySQL/MariaDB, whose usual collations ignore
+//! case and trailing spaces (there `Workshop` and `workshop ` would equal `workshop`, and
+//! MariaDB does not make a comparison exact for a binary parameter, only for a binary column).
+//!
 //! Limits: placeholders inside string literals, quoted identifiers and `--` comments are left
 //! alone; `::` casts are not placeholders; a list placeholder must not be empty (`IN ()` is not
 //! SQL), which [`bind`] refuses.
@@ -38,6 +43,12 @@ pub enum BindValue {
     Ints(Vec<i64>),
     /// `alias."column"`, or `NULL` when the schema has no such column.
     Column(Option<(&'static str, String)>),
+    /// `alias."column"`, wrapped in `CAST(… AS BINARY)` when `binary`.
+    ExactColumn {
+        alias: &'static str,
+        column: String,
+        binary: bool,
+    },
     /// `WHEN ? THEN ?` arms, for `CASE x :name ELSE … END`.
     Cases(Vec<(String, String)>),
 }
@@ -81,6 +92,25 @@ impl Bindings {
         self.values.insert(
             name,
             BindValue::Column(present.then(|| (alias, column.to_owned()))),
+        );
+        self
+    }
+
+    /// `:name` stands for `alias."column"` compared byte for byte (see the module docs).
+    pub fn exact_column(
+        mut self,
+        name: &'static str,
+        alias: &'static str,
+        column: &str,
+        binary: bool,
+    ) -> Self {
+        self.values.insert(
+            name,
+            BindValue::ExactColumn {
+                alias,
+                column: column.to_owned(),
+                binary,
+            },
         );
         self
     }
@@ -180,6 +210,21 @@ pub fn bind(template: &'static str, bindings: &Bindings) -> Result<BoundQuery, T
                     pieces.push(BoundPiece::Sql(alias));
                     pieces.push(BoundPiece::Sql("."));
                     pieces.push(BoundPiece::Identifier(column.clone()));
+                }
+                Some(BindValue::ExactColumn {
+                    alias,
+                    column,
+                    binary,
+                }) => {
+                    if *binary {
+                        pieces.push(BoundPiece::Sql("CAST("));
+                    }
+                    pieces.push(BoundPiece::Sql(alias));
+                    pieces.push(BoundPiece::Sql("."));
+                    pieces.push(BoundPiece::Identifier(column.clone()));
+                    if *binary {
+                        pieces.push(BoundPiece::Sql(" AS BINARY)"));
+                    }
                 }
                 Some(BindValue::Cases(arms)) if arms.is_empty() => {
                     return Err(TemplateError::EmptyList(name.to_owned()));

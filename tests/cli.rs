@@ -80,12 +80,16 @@ fn database_url_comes_from_the_environment() {
 }
 
 #[test]
-fn unsupported_scheme_is_exit_2() {
-    let out = check("mysql://root:hunter2@127.0.0.1/test", &[]);
+fn unsupported_scheme_is_exit_2_and_hides_the_password() {
+    let out = check("oracle://scott:hunter2@127.0.0.1/orcl", &[]);
     assert_eq!(out.code, 2);
     assert!(
+        out.stderr.contains("unknown scheme `oracle`"),
+        "{}",
         out.stderr
-            .contains("MySQL/MariaDB support is not built yet"),
+    );
+    assert!(
+        out.stderr.contains("oracle://scott:***@127.0.0.1/orcl"),
         "{}",
         out.stderr
     );

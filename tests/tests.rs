@@ -2,13 +2,14 @@
 //! The integration tests: the real binary against real databases.
 //!
 //! `cases` holds the cases every backend must pass; the `backend_cases!` macro runs each of them
-//! on SQLite and on PostgreSQL (`sqlite::NAME`, `postgres::NAME`). Backend-specific behaviour
+//! on SQLite, PostgreSQL and MariaDB (`sqlite::NAME`, `postgres::NAME`, `mariadb::NAME`). Backend-specific behaviour
 //! (SQLite's text timestamps, PostgreSQL's timeouts and authentication) has its own modules.
 
 mod support;
 
 mod cases;
 mod cli;
+mod mariadb_only;
 mod postgres_only;
 mod sqlite_only;
 
@@ -28,6 +29,15 @@ macro_rules! backend_cases {
                 #[test]
                 fn $case() {
                     let Some(db) = crate::support::pg::PgDb::new() else { return };
+                    crate::cases::$case(&db);
+                }
+            )*
+        }
+        mod mariadb {
+            $(
+                #[test]
+                fn $case() {
+                    let Some(db) = crate::support::mysql::MysqlDb::new() else { return };
                     crate::cases::$case(&db);
                 }
             )*

@@ -160,10 +160,20 @@ pub async fn run(id: CheckId, ctx: &mut CheckContext<'_>) -> Result<CheckResult,
     }
 }
 
-/// The template for this backend: `queries/NAME.sql` when it serves every backend.
+/// The template for this backend. `sql!("name")`: `queries/name.sql` serves every backend.
+/// `sql!(ctx, "name", mysql)`: `name.sql` for PostgreSQL and SQLite, `name.mysql.sql` for
+/// MySQL (binary comparisons, its date functions). `sql!(ctx, "name")`: one file per backend.
 macro_rules! sql {
     ($name:literal) => {
         include_str!(concat!("../../queries/", $name, ".sql"))
+    };
+    ($ctx:expr, $name:literal, mysql) => {
+        match $ctx.snapshot.backend() {
+            crate::db::BackendKind::Mysql => {
+                include_str!(concat!("../../queries/", $name, ".mysql.sql"))
+            }
+            _ => include_str!(concat!("../../queries/", $name, ".sql")),
+        }
     };
     ($ctx:expr, $name:literal) => {
         match $ctx.snapshot.backend() {
@@ -172,6 +182,9 @@ macro_rules! sql {
             }
             crate::db::BackendKind::Sqlite => {
                 include_str!(concat!("../../queries/", $name, ".sqlite.sql"))
+            }
+            crate::db::BackendKind::Mysql => {
+                include_str!(concat!("../../queries/", $name, ".mysql.sql"))
             }
         }
     };

@@ -18,7 +18,7 @@ pub async fn run_checks(
     settings: &AuditSettings,
     checks: &[CheckId],
 ) -> Vec<CheckResult> {
-    let bindings = audit_bindings(settings, schema);
+    let bindings = audit_bindings(settings, schema, snapshot.backend());
     let mut shared = Shared::default();
     let mut results = Vec::with_capacity(checks.len());
     for &id in checks {
@@ -97,7 +97,17 @@ fn preflight(id: CheckId, schema: &Schema, settings: &AuditSettings) -> Prefligh
                     role.setting()
                 )
             };
-            return Preflight::Error(format!("table \"{table}\" does not exist; {hint}"));
+            let server_said = if schema.warnings().is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (the server could not describe some tables: {})",
+                    schema.warnings().join("; ")
+                )
+            };
+            return Preflight::Error(format!(
+                "table \"{table}\" does not exist{server_said}; {hint}"
+            ));
         }
         let missing: Vec<&str> = columns
             .iter()

@@ -16,20 +16,34 @@ use diesel::pg::Pg;
 use diesel_async::AsyncPgConnection;
 
 /// A result row type that every compiled-in backend can read.
+pub trait Row: QueryableByName<Sqlite> + PgRow + MysqlRow + Send + 'static {}
+impl<T: QueryableByName<Sqlite> + PgRow + MysqlRow + Send + 'static> Row for T {}
+
 #[cfg(feature = "postgres")]
-pub trait Row: QueryableByName<Sqlite> + QueryableByName<Pg> + Send + 'static {}
+pub trait PgRow: QueryableByName<Pg> {}
 #[cfg(feature = "postgres")]
-impl<T: QueryableByName<Sqlite> + QueryableByName<Pg> + Send + 'static> Row for T {}
+impl<T: QueryableByName<Pg>> PgRow for T {}
 #[cfg(not(feature = "postgres"))]
-pub trait Row: QueryableByName<Sqlite> + Send + 'static {}
+pub trait PgRow {}
 #[cfg(not(feature = "postgres"))]
-impl<T: QueryableByName<Sqlite> + Send + 'static> Row for T {}
+impl<T> PgRow for T {}
+
+#[cfg(feature = "mysql")]
+pub trait MysqlRow: QueryableByName<diesel::mysql::Mysql> {}
+#[cfg(feature = "mysql")]
+impl<T: QueryableByName<diesel::mysql::Mysql>> MysqlRow for T {}
+#[cfg(not(feature = "mysql"))]
+pub trait MysqlRow {}
+#[cfg(not(feature = "mysql"))]
+impl<T> MysqlRow for T {}
 
 pub enum Connection {
     // Boxed: the PostgreSQL connection is ten times the size of the others.
     #[cfg(feature = "postgres")]
     Postgres(Box<AsyncPgConnection>),
     Sqlite(SyncConnectionWrapper<SqliteConnection>),
+    #[cfg(feature = "mysql")]
+    Mysql(Box<diesel_async::AsyncMysqlConnection>),
 }
 
 /// Runs the same expression on whichever connection this is.
@@ -42,6 +56,11 @@ macro_rules! dispatch {
                 $body
             }
             Connection::Sqlite($c) => $body,
+            #[cfg(feature = "mysql")]
+            Connection::Mysql($c) => {
+                let $c = &mut **$c;
+                $body
+            }
         }
     };
 }
@@ -71,6 +90,13 @@ impl Connection {
                 url: url.redacted.clone(),
                 reason: "this build has no PostgreSQL support; rebuild with `--features postgres`"
                     .into(),
+            }),
+            #[cfg(feature = "mysql")]
+            Target::Mysql { url: raw } => mysql::open(raw, &url.redacted, connect_timeout).await,
+            #[cfg(not(feature = "mysql"))]
+            Target::Mysql { .. } => Err(AuditError::UnsupportedUrl {
+                url: url.redacted.clone(),
+                reason: "this build has no MySQL support; rebuild with `--features mysql`".into(),
             }),
             Target::Sqlite { path, params } => {
                 let _ = connect_timeout;
@@ -247,6 +273,64 @@ mod postgres {
             text
         } else {
             format!("{text}: {detail}")
+        }
+    }
+}
+
+#[cfg(feature = "mysql")]
+mod mysql {
+    use std::time::Duration;
+
+    use diesel_async::{AsyncConnection, AsyncMysqlConnection};
+
+    use super::*;
+
+    pub async fn open(
+        raw: &str,
+        redacted: &str,
+        connect_timeout: Duration,
+    ) -> Result<Connection, AuditError> {
+        let fail = |reason: String| AuditError::Connect {
+            backend: "MySQL/MariaDB",
+            url: redacted.to_owned(),
+            reason,
+        };
+        let conn = match tokio::time::timeout(connect_timeout, AsyncMysqlConnection::establish(raw))
+            .await
+        {
+            Err(_) => {
+                return Err(fail(format!(
+                    "no answer within {}; check the host, port and firewall",
+                    humantime::format_duration(connect_timeout)
+                )));
+            }
+            Ok(Err(e)) => return Err(fail(describe_connect_error(&e.to_string()))),
+            Ok(Ok(conn)) => conn,
+        };
+        Ok(Connection::Mysql(Box::new(conn)))
+    }
+
+    /// The driver's messages name the user, never the password; ours add the way out.
+    fn describe_connect_error(message: &str) -> String {
+        let lower = message.to_lowercase();
+        if lower.contains("access denied") {
+            format!(
+                "authentication failed ({}); check the user name and password",
+                message.trim()
+            )
+        } else if lower.contains("unknown database") {
+            format!(
+                "{}; check the database name at the end of the URL",
+                message.trim()
+            )
+        } else if lower.contains("connection refused") {
+            "connection refused; check that the server is running and the host and port are right"
+                .into()
+        } else if lower.contains("failed to lookup") || lower.contains("name or service not known")
+        {
+            "unknown host; check the host name in the URL".into()
+        } else {
+            message.trim().to_owned()
         }
     }
 }

@@ -16,6 +16,16 @@ use crate::sql::{Bindings, bind};
 pub struct Schema {
     /// table name -> column name -> declared type
     tables: BTreeMap<String, BTreeMap<String, String>>,
+    /// What the server could not describe (MySQL's information_schema skips a table it cannot
+    /// open and only warns), so "missing" can say why.
+    warnings: Vec<String>,
+}
+
+#[derive(QueryableByName)]
+struct Warning {
+    #[diesel(sql_type = Text)]
+    #[diesel(column_name = "Message")]
+    message: String,
 }
 
 #[derive(QueryableByName)]
@@ -33,11 +43,19 @@ impl Schema {
         let template = match snapshot.backend() {
             BackendKind::Postgres => include_str!("../../queries/schema.postgres.sql"),
             BackendKind::Sqlite => include_str!("../../queries/schema.sqlite.sql"),
+            BackendKind::Mysql => include_str!("../../queries/schema.mysql.sql"),
         };
         let query = bind(template, &Bindings::default())
             .map_err(|e| QueryError::Database(e.to_string()))?;
         let rows: Vec<ColumnRow> = snapshot.load(query).await?;
         let mut schema = Schema::default();
+        if snapshot.backend() == BackendKind::Mysql {
+            let query = bind("SHOW WARNINGS", &Bindings::default())
+                .map_err(|e| QueryError::Database(e.to_string()))?;
+            let warnings: Vec<Warning> = snapshot.load(query).await?;
+            schema.warnings = warnings.into_iter().map(|w| w.message).collect();
+            schema.warnings.dedup();
+        }
         for row in rows {
             schema
                 .tables
@@ -61,7 +79,15 @@ impl Schema {
                 )
             })
             .collect();
-        Schema { tables }
+        Schema {
+            tables,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Why the server could not describe some tables, if it said so.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     pub fn has_table(&self, table: &str) -> bool {

@@ -1,7 +1,9 @@
 //! One read-only transaction on one consistent snapshot, with time limits on every statement.
 //!
 //! PostgreSQL: `REPEATABLE READ, READ ONLY` with `statement_timeout`, `lock_timeout` and the
-//! session time zone set to UTC for the transaction only. SQLite: a file opened read-only
+//! session time zone set to UTC for the transaction only. MySQL/MariaDB: `START TRANSACTION WITH
+//! CONSISTENT SNAPSHOT, READ ONLY` at REPEATABLE READ, with the server's own statement limit and
+//! lock waits, time zone UTC (Django stores `DATETIME(6)` in UTC). SQLite: a file opened read-only
 //! (`mode=ro`, `query_only`) holding one read transaction. The transaction is only ever rolled
 //! back: an audit has nothing to commit.
 //!
@@ -52,34 +54,43 @@ impl Snapshot {
     pub async fn open(url: &DatabaseUrl, options: SnapshotOptions) -> Result<Self, AuditError> {
         let mut conn = Connection::open(url, options.connect_timeout).await?;
         let backend = url.backend();
-        let begin = match backend {
-            BackendKind::Postgres => format!(
-                "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;\n\
-                 SET LOCAL statement_timeout = '{}ms';\n\
-                 SET LOCAL lock_timeout = '{}ms';\n\
-                 SET LOCAL TimeZone = 'UTC';",
-                options.statement_timeout.as_millis(),
-                options.lock_timeout.as_millis()
-            ),
+        let limit = options.statement_timeout + GRACE;
+        let fail = |reason: &str| snapshot_error(url, backend, reason);
+        let statements = match backend {
+            BackendKind::Postgres => vec![
+                "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY".to_owned(),
+                format!(
+                    "SET LOCAL statement_timeout = '{}ms'",
+                    options.statement_timeout.as_millis()
+                ),
+                format!(
+                    "SET LOCAL lock_timeout = '{}ms'",
+                    options.lock_timeout.as_millis()
+                ),
+                "SET LOCAL TimeZone = 'UTC'".to_owned(),
+            ],
             // The SELECT starts the read transaction now, so every check sees the file as it
             // was at this moment even if the application writes to it meanwhile (WAL mode).
-            BackendKind::Sqlite => format!(
-                "PRAGMA query_only = ON;\n\
-                 PRAGMA busy_timeout = {};\n\
-                 BEGIN DEFERRED;\n\
-                 SELECT count(*) FROM sqlite_schema;",
-                options.lock_timeout.as_millis()
-            ),
+            BackendKind::Sqlite => vec![
+                "PRAGMA query_only = ON".to_owned(),
+                format!("PRAGMA busy_timeout = {}", options.lock_timeout.as_millis()),
+                "BEGIN DEFERRED".to_owned(),
+                "SELECT count(*) FROM sqlite_schema".to_owned(),
+            ],
+            BackendKind::Mysql => {
+                let version = tokio::time::timeout(limit, server_version(&mut conn))
+                    .await
+                    .map_err(|_| fail("timed out"))?
+                    .map_err(|e| fail(&e.to_string()))?;
+                mysql_statements(&version, options)
+            }
         };
-        let started = tokio::time::timeout(
-            options.statement_timeout + GRACE,
-            conn.batch_execute(&begin),
-        )
-        .await;
-        match started {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => return Err(snapshot_error(url, backend, &e.to_string())),
-            Err(_) => return Err(snapshot_error(url, backend, "timed out")),
+        for statement in &statements {
+            match tokio::time::timeout(limit, conn.batch_execute(statement)).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => return Err(fail(&e.to_string())),
+                Err(_) => return Err(fail("timed out")),
+            }
         }
         Ok(Snapshot {
             conn,
@@ -122,10 +133,9 @@ impl Snapshot {
         if succeeded {
             self.execute("RELEASE SAVEPOINT session_audit_check").await
         } else {
-            self.execute(
-                "ROLLBACK TO SAVEPOINT session_audit_check; RELEASE SAVEPOINT session_audit_check",
-            )
-            .await
+            self.execute("ROLLBACK TO SAVEPOINT session_audit_check")
+                .await?;
+            self.execute("RELEASE SAVEPOINT session_audit_check").await
         }
     }
 
@@ -163,7 +173,7 @@ impl Snapshot {
     /// longer so that the server's clearer error wins. SQLite has only the client's limit.
     fn client_limit(&self) -> Duration {
         match self.backend {
-            BackendKind::Postgres => self.options.statement_timeout + GRACE,
+            BackendKind::Postgres | BackendKind::Mysql => self.options.statement_timeout + GRACE,
             BackendKind::Sqlite => self.options.statement_timeout,
         }
     }
@@ -175,14 +185,22 @@ impl Snapshot {
         };
         let lower = message.to_lowercase();
         let fmt = |d: Duration| humantime::format_duration(d).to_string();
-        if lower.contains("statement timeout") {
+        if lower.contains("statement timeout")
+            || lower.contains("max_statement_time exceeded")
+            || lower.contains("maximum statement execution time exceeded")
+        {
             QueryError::StatementTimeout(fmt(self.options.statement_timeout))
-        } else if lower.contains("lock timeout") || lower.contains("database is locked") {
+        } else if lower.contains("lock timeout")
+            || lower.contains("lock wait timeout exceeded")
+            || lower.contains("database is locked")
+        {
             QueryError::LockTimeout(fmt(self.options.lock_timeout))
         } else if lower.contains("connection closed")
             || lower.contains("terminating connection")
             || lower.contains("broken pipe")
             || lower.contains("connection reset")
+            || lower.contains("server has gone away")
+            || lower.contains("lost connection")
         {
             let why = format!("the server closed the connection: {message}");
             self.lost = Some(why.clone());
@@ -196,6 +214,53 @@ impl Snapshot {
 }
 
 const GRACE: Duration = Duration::from_secs(2);
+
+#[derive(diesel::QueryableByName)]
+struct Version {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    version: String,
+}
+
+async fn server_version(conn: &mut Connection) -> diesel::QueryResult<String> {
+    let query = crate::sql::bind(
+        "SELECT VERSION() AS version",
+        &crate::sql::Bindings::default(),
+    )
+    .map_err(|e| diesel::result::Error::QueryBuilderError(Box::new(e)))?;
+    let rows: Vec<Version> = conn.load(query).await?;
+    Ok(rows
+        .into_iter()
+        .next()
+        .map(|r| r.version)
+        .unwrap_or_default())
+}
+
+/// MySQL and MariaDB limit statements differently (MariaDB: `max_statement_time` in seconds,
+/// any statement; MySQL: `max_execution_time` in milliseconds, SELECTs), so the server's own
+/// version string decides. Lock waits are whole seconds, at least one.
+fn mysql_statements(version: &str, options: SnapshotOptions) -> Vec<String> {
+    let lock_seconds = options.lock_timeout.as_secs_f64().ceil().max(1.0) as u64;
+    let statement_limit = if version.to_lowercase().contains("mariadb") {
+        format!(
+            "SET SESSION max_statement_time = {:.3}",
+            options.statement_timeout.as_secs_f64()
+        )
+    } else {
+        format!(
+            "SET SESSION max_execution_time = {}",
+            options.statement_timeout.as_millis()
+        )
+    };
+    vec![
+        // Session ids of duplicate groups come back through GROUP_CONCAT: never truncate them.
+        "SET SESSION group_concat_max_len = 4294967295".to_owned(),
+        format!("SET SESSION lock_wait_timeout = {lock_seconds}"),
+        format!("SET SESSION innodb_lock_wait_timeout = {lock_seconds}"),
+        statement_limit,
+        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ".to_owned(),
+        "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY".to_owned(),
+    ]
+}
 
 fn snapshot_error(url: &DatabaseUrl, backend: BackendKind, reason: &str) -> AuditError {
     let hint = match backend {

@@ -13,6 +13,7 @@ use crate::error::AuditError;
 pub enum BackendKind {
     Postgres,
     Sqlite,
+    Mysql,
 }
 
 impl BackendKind {
@@ -20,6 +21,7 @@ impl BackendKind {
         match self {
             BackendKind::Postgres => "postgres",
             BackendKind::Sqlite => "sqlite",
+            BackendKind::Mysql => "mysql",
         }
     }
 }
@@ -34,11 +36,19 @@ pub struct DatabaseUrl {
 #[derive(Debug, Clone)]
 pub enum Target {
     /// The URL as given (password included): only the driver ever sees it.
-    Postgres { url: String },
+    Postgres {
+        #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+        url: String,
+    },
     /// A SQLite file, plus any URI query parameters the user gave (`mode` is ours).
     Sqlite {
         path: PathBuf,
         params: Vec<(String, String)>,
+    },
+    /// A `mysql://` URL (a `mariadb://` one is rewritten to it); password included.
+    Mysql {
+        #[cfg_attr(not(feature = "mysql"), allow(dead_code))]
+        url: String,
     },
 }
 
@@ -47,6 +57,7 @@ impl DatabaseUrl {
         match self.target {
             Target::Postgres { .. } => BackendKind::Postgres,
             Target::Sqlite { .. } => BackendKind::Sqlite,
+            Target::Mysql { .. } => BackendKind::Mysql,
         }
     }
 
@@ -61,22 +72,38 @@ impl DatabaseUrl {
             Some("postgres" | "postgresql") => {
                 url::Url::parse(raw).map_err(|e| AuditError::InvalidUrl {
                     url: redacted.clone(),
-                    reason: format!("{e}; expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE"),
+                    reason: format!(
+                        "{e}; expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
+                    ),
                 })?;
-                Ok(DatabaseUrl { target: Target::Postgres { url: raw.to_owned() }, redacted })
+                Ok(DatabaseUrl {
+                    target: Target::Postgres {
+                        url: raw.to_owned(),
+                    },
+                    redacted,
+                })
             }
             Some("sqlite") => {
                 let rest = &raw["sqlite://".len()..];
                 let (path, params) = split_query(rest)?;
                 sqlite_target(path, params, redacted)
             }
-            Some("mysql" | "mariadb") => Err(AuditError::UnsupportedUrl {
-                url: redacted,
-                reason: "MySQL/MariaDB support is not built yet in this version; audit a PostgreSQL or SQLite copy of the data".into(),
-            }),
+            Some(scheme @ ("mysql" | "mariadb")) => {
+                url::Url::parse(raw).map_err(|e| AuditError::InvalidUrl {
+                    url: redacted.clone(),
+                    reason: format!("{e}; expected mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE"),
+                })?;
+                let url = format!("mysql{}", &raw[scheme.len()..]);
+                Ok(DatabaseUrl {
+                    target: Target::Mysql { url },
+                    redacted,
+                })
+            }
             Some(other) => Err(AuditError::UnsupportedUrl {
                 url: redacted,
-                reason: format!("unknown scheme `{other}`; use postgres://, postgresql://, sqlite://PATH, file:PATH or a plain file path"),
+                reason: format!(
+                    "unknown scheme `{other}`; use postgres://, postgresql://, mysql://, mariadb://, sqlite://PATH, file:PATH or a plain file path"
+                ),
             }),
             None if raw.starts_with("file:") => {
                 let (path, params) = split_query(&raw["file:".len()..])?;
@@ -276,6 +303,16 @@ mod tests {
     fn read_only_uri_escapes_uri_characters() {
         let uri = sqlite_read_only_uri(Path::new("/tmp/a?b#c%d.db"), &[]);
         assert_eq!(uri, "file:/tmp/a%3Fb%23c%25d.db?mode=ro");
+    }
+
+    #[test]
+    fn mariadb_urls_route_to_mysql() {
+        let url = DatabaseUrl::parse("mariadb://root:pw@127.0.0.1:3306/test").unwrap();
+        assert_eq!(url.backend(), BackendKind::Mysql);
+        assert_eq!(url.redacted, "mariadb://root:***@127.0.0.1:3306/test");
+        assert!(
+            matches!(url.target, Target::Mysql { url } if url == "mysql://root:pw@127.0.0.1:3306/test")
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod fixture;
+pub mod mysql;
 pub mod pg;
 pub mod report;
 
@@ -71,6 +72,7 @@ pub trait TestDb {
 pub enum Backend {
     Sqlite,
     Postgres,
+    Mysql,
 }
 
 /// A SQLite file in its own temporary directory.

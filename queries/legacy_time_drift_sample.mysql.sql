@@ -1,0 +1,10 @@
+-- legacy-time-drift: the first ids of drifted bookings (see legacy_time_drift.mysql.sql).
+SELECT b.id AS id
+FROM :"bookings" AS b
+JOIN :"sessions" AS s ON s.id = b.service_session_id
+WHERE (b.start_time IS NOT NULL
+       AND (s.start_time IS NULL OR ABS(TIMESTAMPDIFF(MICROSECOND, s.start_time, b.start_time)) > :tolerance_seconds * 1000000))
+   OR (b.end_time IS NOT NULL
+       AND (s.end_time IS NULL OR ABS(TIMESTAMPDIFF(MICROSECOND, s.end_time, b.end_time)) > :tolerance_seconds * 1000000))
+ORDER BY b.id
+LIMIT :sample_limit

@@ -1,0 +1,241 @@
+//! MariaDB specifics: MyISAM without foreign keys, its own time limits, and connection failures.
+
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use mysql_async::prelude::Queryable;
+
+use crate::support::mysql::{MysqlDb, admin_url, run_statements};
+use crate::support::{Fixture, TestDb, check};
+
+#[test]
+fn myisam_tables_can_hold_dangling_references() {
+    let Some(db) = MysqlDb::new() else { return };
+    Fixture::clean()
+        .bookings_engine("MyISAM")
+        .booking(
+            10,
+            Some(4242),
+            Some("confirmed"),
+            Some("2025-02-01T10:00:00Z"),
+        )
+        .create(&db);
+    let run = check(&db.url(), &["--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = run.json();
+    let dangling = report.check("dangling-session");
+    assert_eq!(dangling.status, "fail");
+    assert_eq!(
+        dangling.rows_of(&["service_session_id", "bookings"]),
+        ["4242 1"]
+    );
+    assert_eq!(dangling.sample_ids, [10]);
+    assert_eq!(report.database.backend.as_deref(), Some("mysql"));
+}
+
+/// A write attempted inside the audit's transaction is refused by the server, and the
+/// session runs with the limits asked for. Views call stored functions, which (unlike a view
+/// body) may touch tables and read session variables. MariaDB refuses the writing view as
+/// early as describing it, and its information_schema then skips the view with only a
+/// warning: the audit must pass that refusal on, not claim the table is missing.
+#[test]
+fn the_audit_transaction_refuses_writes_and_carries_its_limits() {
+    let Some(db) = MysqlDb::new() else { return };
+    Fixture::clean()
+        .after("CREATE TABLE write_probe (id int)")
+        .after(
+            "CREATE FUNCTION try_write() RETURNS INT MODIFIES SQL DATA \
+             BEGIN INSERT INTO write_probe VALUES (1); RETURN 0; END",
+        )
+        .after("RENAME TABLE services_servicesession TO sessions_real")
+        .after("CREATE VIEW services_servicesession AS SELECT s.* FROM sessions_real s WHERE try_write() = 0")
+        .after(
+            "CREATE FUNCTION session_settings() RETURNS VARCHAR(200) READS SQL DATA \
+             RETURN CONCAT(@@session.max_statement_time, '/', @@session.time_zone, '/', @@session.lock_wait_timeout)",
+        )
+        .after("RENAME TABLE bookings_booking TO bookings_real")
+        .after(
+            "CREATE VIEW bookings_booking AS SELECT id, service_id, NULL AS service_session_id, \
+             session_settings() AS status, start_time, end_time FROM bookings_real WHERE id = 1",
+        )
+        .create(&db);
+    let run = check(
+        &db.url(),
+        &[
+            "--format",
+            "json",
+            "--only",
+            "coverage,type-distribution",
+            "--statement-timeout",
+            "42s",
+            "--lock-timeout",
+            "3s",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let report = run.json();
+    let types = report.check("type-distribution");
+    assert_eq!(types.status, "error");
+    assert!(
+        types.summary.contains("READ ONLY transaction"),
+        "{}",
+        types.summary
+    );
+    assert_eq!(
+        report.check("coverage").rows_of(&["status"]),
+        ["\"42.000000/+00:00/3\""]
+    );
+    let mut written = 0;
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(async {
+            let mut conn = mysql_async::Conn::from_url(db.url())
+                .await
+                .expect("connect");
+            written = conn
+                .query_first::<i64, _>("SELECT COUNT(*) FROM write_probe")
+                .await
+                .expect("count")
+                .unwrap_or(-1);
+        });
+    assert_eq!(written, 0, "nothing was written");
+}
+
+#[test]
+fn statement_timeout_is_an_error_with_exit_2() {
+    let Some(db) = MysqlDb::new() else { return };
+    Fixture::clean()
+        .after("RENAME TABLE services_servicesession TO sessions_real")
+        .after("CREATE VIEW services_servicesession AS SELECT s.* FROM sessions_real s WHERE SLEEP(3) = 0")
+        .create(&db);
+    let started = Instant::now();
+    let run = check(
+        &db.url(),
+        &[
+            "--format",
+            "json",
+            "--statement-timeout",
+            "300ms",
+            "--only",
+            "coverage,type-distribution",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let report = run.json();
+    let types = report.check("type-distribution");
+    assert_eq!(types.status, "error");
+    assert!(
+        types.summary.contains("statement timeout of 300ms"),
+        "{}",
+        types.summary
+    );
+    assert_eq!(
+        report.check("coverage").status,
+        "pass",
+        "a timed-out check costs only itself"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn lock_timeout_is_an_error_with_exit_2() {
+    let Some(db) = MysqlDb::new() else { return };
+    Fixture::clean().create(&db);
+    let (locked_tx, locked_rx) = mpsc::channel();
+    let (release_tx, release_rx) = mpsc::channel::<()>();
+    let url = db.url();
+    let holder = std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(async {
+                let mut conn = mysql_async::Conn::from_url(url).await.expect("connect");
+                conn.query_drop("LOCK TABLES bookings_booking WRITE")
+                    .await
+                    .expect("lock");
+                locked_tx.send(()).expect("signal");
+                let _ = tokio::task::spawn_blocking(move || release_rx.recv()).await;
+                conn.query_drop("UNLOCK TABLES").await.expect("unlock");
+            });
+    });
+    locked_rx.recv().expect("the lock is held");
+    let run = check(
+        &db.url(),
+        &[
+            "--format",
+            "json",
+            "--lock-timeout",
+            "1s",
+            "--only",
+            "coverage",
+        ],
+    );
+    release_tx.send(()).expect("release");
+    holder.join().expect("the lock holder ends");
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let coverage = run.json();
+    let coverage = coverage.check("coverage");
+    assert_eq!(coverage.status, "error");
+    assert!(
+        coverage.summary.contains("lock timeout of 1s"),
+        "{}",
+        coverage.summary
+    );
+}
+
+#[test]
+fn unreachable_server_is_exit_2_and_hides_the_password() {
+    let run = check(
+        "mysql://root:hunter2-sentinel@127.0.0.1:1/test",
+        &["--format", "json"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("cannot connect to MySQL/MariaDB at mysql://root:***@127.0.0.1:1/test: connection refused"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stdout.contains("hunter2-sentinel") && !run.stderr.contains("hunter2-sentinel"));
+}
+
+#[test]
+fn wrong_password_is_exit_2_and_the_password_never_appears() {
+    const SENTINEL: &str = "Sentinel-Pa55-wrong";
+    let Some(db) = MysqlDb::new() else { return };
+    let user = db.name().replace("sa_test_", "sa_u");
+    run_statements(
+        &admin_url(),
+        &format!("CREATE USER '{user}'@'%' IDENTIFIED BY 'right-password'"),
+    )
+    .expect("create user");
+    let url = |password: &str| {
+        db.url()
+            .replacen("mysql://root@", &format!("mysql://{user}:{password}@"), 1)
+    };
+    for format in ["table", "json", "csv"] {
+        let run = check(&url(SENTINEL), &["--format", format]);
+        assert_eq!(run.code, 2, "{format}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("authentication failed"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("check the user name and password"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            !run.stdout.contains(SENTINEL) && !run.stderr.contains(SENTINEL),
+            "{format} leaked the password"
+        );
+    }
+    run_statements(&admin_url(), &format!("DROP USER '{user}'@'%'")).expect("drop user");
+}
