@@ -1,4 +1,6 @@
 -- capacity: the first ids of sessions with any capacity problem (see capacity.sql).
+-- ORDER BY id + 0: the planner then sorts the few matches instead of walking the primary key in
+-- order through the whole table (offending rows are rare, and often the newest).
 SELECT x.id AS id
 FROM (
     SELECT s.id AS id, :exact_session_type AS session_type, s.max_participants, s.current_participants,
@@ -15,5 +17,5 @@ FROM (
 WHERE x.current_participants <> x.active
    OR x.active > x.max_participants
    OR (x.session_type IN (:individual_type) AND (x.active > 1 OR x.max_participants <> 1))
-ORDER BY x.id
+ORDER BY x.id + 0
 LIMIT :sample_limit

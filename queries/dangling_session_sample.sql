@@ -1,8 +1,10 @@
 -- dangling-session: the first ids of bookings whose session does not exist.
+-- ORDER BY id + 0: the planner then sorts the few matches instead of walking the primary key in
+-- order through the whole table (offending rows are rare, and often the newest).
 SELECT b.id AS id
 FROM :"bookings" AS b
 LEFT JOIN :"sessions" AS s ON s.id = b.service_session_id
 WHERE b.service_session_id IS NOT NULL
   AND s.id IS NULL
-ORDER BY b.id
+ORDER BY b.id + 0
 LIMIT :sample_limit
