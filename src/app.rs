@@ -48,7 +48,14 @@ async fn check(args: &CheckArgs) -> Result<u8, AuditError> {
             return Err(e);
         }
     };
-    let report = audit(&plan.url, plan.options, &plan.settings, &plan.checks).await;
+    let report = audit(
+        &plan.url,
+        plan.options,
+        plan.jobs,
+        &plan.settings,
+        &plan.checks,
+    )
+    .await;
     emit(&report, &plan.output)?;
     Ok(report.verdict().exit_code())
 }
@@ -65,7 +72,7 @@ async fn demo(args: &DemoArgs) -> Result<u8, AuditError> {
         lock_timeout: Duration::from_secs(5),
         connect_timeout: Duration::from_secs(10),
     };
-    let report = audit(&url, options, &settings, &settings.enabled_checks()).await;
+    let report = audit(&url, options, 1, &settings, &settings.enabled_checks()).await;
     let output = OutputPlan::from_args(&args.output);
     emit(&report, &output)?;
     let verdict = report.verdict();

@@ -13,6 +13,7 @@ use crate::settings::AuditSettings;
 pub async fn audit(
     url: &DatabaseUrl,
     options: SnapshotOptions,
+    jobs: usize,
     settings: &AuditSettings,
     checks: &[CheckId],
 ) -> Report {
@@ -22,15 +23,21 @@ pub async fn audit(
         checks: Vec::new(),
         error: None,
     };
-    let mut snapshot = match Snapshot::open(url, options).await {
-        Ok(snapshot) => snapshot,
+    // Never more connections than checks to run on them.
+    let jobs = jobs.clamp(1, checks.len().max(1));
+    let mut snapshots = match Snapshot::open_shared(url, options, jobs).await {
+        Ok(snapshots) => snapshots,
         Err(e) => {
             report.error = Some(e.to_string());
             return report;
         }
     };
-    match Schema::read(&mut snapshot).await {
-        Ok(schema) => report.checks = run_checks(&mut snapshot, &schema, settings, checks).await,
+    let schema = match snapshots.first_mut() {
+        Some(first) => Schema::read(first).await,
+        None => Ok(Schema::default()),
+    };
+    match schema {
+        Ok(schema) => report.checks = run_checks(&mut snapshots, &schema, settings, checks).await,
         Err(e) => {
             report.error = Some(
                 AuditError::Schema {
@@ -41,6 +48,8 @@ pub async fn audit(
             );
         }
     }
-    snapshot.close().await;
+    for snapshot in snapshots {
+        snapshot.close().await;
+    }
     report
 }

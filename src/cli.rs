@@ -114,6 +114,11 @@ pub struct LimitArgs {
     #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
     pub lock_timeout: Duration,
 
+    /// How many connections may run checks at once. On PostgreSQL they share one snapshot
+    /// (exported by the first); MySQL and SQLite always use one. Example: --jobs 4
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=32), value_name = "N")]
+    pub jobs: u8,
+
     /// Longest to wait for the database server to answer a connection. Example: 10s
     #[arg(long, default_value = "10s", value_parser = parse_duration, value_name = "DURATION")]
     pub connect_timeout: Duration,

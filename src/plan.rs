@@ -22,6 +22,8 @@ pub struct OutputPlan {
 pub struct CheckPlan {
     pub url: DatabaseUrl,
     pub options: SnapshotOptions,
+    /// Connections that may run checks at once (PostgreSQL only; see `Snapshot::open_shared`).
+    pub jobs: usize,
     pub settings: AuditSettings,
     pub checks: Vec<CheckId>,
     pub output: OutputPlan,
@@ -52,6 +54,7 @@ impl CheckPlan {
                 lock_timeout: args.limits.lock_timeout,
                 connect_timeout: args.limits.connect_timeout,
             },
+            jobs: usize::from(args.limits.jobs),
             settings,
             checks,
             output: OutputPlan::from_args(&args.output),

@@ -164,3 +164,86 @@ fn wrong_password_is_exit_2_and_the_password_never_appears() {
             .contains("does not exist")
     );
 }
+
+/// Checks spread over four connections give the report one connection gives.
+#[test]
+fn jobs_change_nothing_in_the_report() {
+    let Some(db) = PgDb::new() else { return };
+    Fixture::clean()
+        .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
+        .booking(11, Some(999), Some("cancelled"), None)
+        .session(
+            10,
+            2,
+            Some("workshop"),
+            Some("public"),
+            Some("2025-01-16T17:00:00Z"),
+        )
+        .after("UPDATE services_servicesession SET current_participants = 7 WHERE id = 3")
+        .create(&db);
+    let one = check(&db.url(), &["--format", "json", "--jobs", "1"]);
+    let four = check(&db.url(), &["--format", "json", "--jobs", "4"]);
+    assert_eq!(one.code, 1);
+    assert_eq!((four.code, &four.stdout), (one.code, &one.stdout));
+}
+
+/// Every connection of a parallel audit reads the same snapshot, even while another session
+/// commits all the time: a view shows each query the snapshot it runs in.
+#[test]
+fn parallel_checks_share_one_snapshot() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let Some(db) = PgDb::new() else { return };
+    Fixture::clean().create(&db);
+    db.exec(
+        "CREATE TABLE churn (id bigserial PRIMARY KEY);
+         ALTER TABLE bookings_booking RENAME TO bookings_real;
+         CREATE VIEW bookings_booking AS
+         SELECT id, service_id, NULL::bigint AS service_session_id, pg_current_snapshot()::text AS status,
+                NULL::timestamptz AS start_time, NULL::timestamptz AS end_time
+         FROM bookings_real;",
+    );
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (stop, mut client) = (stop.clone(), db.client());
+        std::thread::spawn(move || {
+            let mut commits = 0;
+            while !stop.load(Ordering::Relaxed) {
+                client
+                    .batch_execute("INSERT INTO churn DEFAULT VALUES")
+                    .expect("commit");
+                commits += 1;
+            }
+            commits
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    // coverage reads the bookings profile on one connection, reminder-readiness its own query
+    // on the other; both list the statuses they saw.
+    let run = check(
+        &db.url(),
+        &[
+            "--format",
+            "json",
+            "--jobs",
+            "2",
+            "--only",
+            "coverage,reminder-readiness",
+        ],
+    );
+    stop.store(true, Ordering::Relaxed);
+    let commits = writer.join().expect("writer");
+    assert!(
+        commits > 10,
+        "the writer committed while the audit ran ({commits})"
+    );
+    let report = run.json();
+    let mut seen: Vec<String> = ["coverage", "reminder-readiness"]
+        .iter()
+        .flat_map(|id| report.check(id).rows_of(&["status"]))
+        .collect();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 1, "one snapshot for every connection: {seen:?}");
+}

@@ -27,10 +27,11 @@ pub enum CheckError {
     BadData(String),
 }
 
-/// Results of scans that several checks read, made once per audit.
+/// Results of scans that several checks read, made once per audit by whichever check needs
+/// them first; checks running at the same time on other connections wait for it.
 #[derive(Default)]
 pub struct Shared {
-    pub(super) bookings_profile: Option<Vec<BookingGroup>>,
+    pub(super) bookings_profile: tokio::sync::OnceCell<Vec<BookingGroup>>,
 }
 
 pub struct CheckContext<'a> {
@@ -39,7 +40,7 @@ pub struct CheckContext<'a> {
     pub settings: &'a AuditSettings,
     pub schema: &'a Schema,
     pub bindings: &'a Bindings,
-    pub shared: &'a mut Shared,
+    pub shared: &'a Shared,
 }
 
 /// Offending ids of one check: how many, the first few, and which are waived.

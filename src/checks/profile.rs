@@ -40,12 +40,12 @@ impl BookingGroup {
 
 /// The profile, read on first use.
 pub async fn bookings_profile(ctx: &mut CheckContext<'_>) -> Result<Vec<BookingGroup>, CheckError> {
-    if let Some(groups) = &ctx.shared.bookings_profile {
-        return Ok(groups.clone());
-    }
-    let groups: Vec<BookingGroup> = ctx.load(sql!("bookings_profile")).await?;
-    ctx.shared.bookings_profile = Some(groups.clone());
-    Ok(groups)
+    let shared = ctx.shared;
+    let groups = shared
+        .bookings_profile
+        .get_or_try_init(|| ctx.load(sql!("bookings_profile")))
+        .await?;
+    Ok(groups.clone())
 }
 
 /// Does the bookings table still have its legacy start_time?

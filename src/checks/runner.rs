@@ -7,49 +7,91 @@
 //! waivers are reported, `max_offending` turns a tolerated failure into a warning, and the
 //! configured severity caps the status.
 
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
 use super::{CheckContext, CheckId, Shared, audit_bindings, run};
 use crate::db::{Schema, Snapshot};
 use crate::report::{CheckResult, Status, WaiverOutcome, WaiverState};
 use crate::settings::{AuditSettings, TableRole};
+use crate::sql::Bindings;
 
 pub async fn run_checks(
-    snapshot: &mut Snapshot,
+    snapshots: &mut [Snapshot],
     schema: &Schema,
     settings: &AuditSettings,
     checks: &[CheckId],
 ) -> Vec<CheckResult> {
-    let bindings = audit_bindings(settings, schema, snapshot.backend());
-    let mut shared = Shared::default();
-    let mut results = Vec::with_capacity(checks.len());
-    for &id in checks {
-        let result = match preflight(id, schema, settings) {
-            Preflight::Error(message) => CheckResult::error(id, message),
-            Preflight::Skip(reason) => CheckResult::skipped(id, reason),
-            Preflight::Run => match snapshot.begin_check().await {
-                Err(e) => CheckResult::error(id, e.to_string()),
-                Ok(()) => {
-                    let mut ctx = CheckContext {
-                        id,
-                        snapshot,
-                        settings,
-                        schema,
-                        bindings: &bindings,
-                        shared: &mut shared,
-                    };
-                    let outcome = run(id, &mut ctx).await;
-                    // A failure to end the savepoint is recorded by the snapshot: later checks
-                    // then fail fast with the reason, so it needs no handling here.
-                    let _ = snapshot.end_check(outcome.is_ok()).await;
-                    match outcome {
-                        Ok(result) => settle(result, settings),
-                        Err(e) => CheckResult::error(id, e.to_string()),
-                    }
+    let Some(backend) = snapshots.first().map(Snapshot::backend) else {
+        return Vec::new();
+    };
+    let bindings = audit_bindings(settings, schema, backend);
+    let shared = Shared::default();
+    // One worker per snapshot takes the next check from the queue: a slow check occupies one
+    // connection while the others go on. Results keep the checks' fixed order.
+    let queue = Mutex::new(checks.iter().copied().enumerate().collect::<VecDeque<_>>());
+    let results = Mutex::new(vec![None; checks.len()]);
+    let workers = snapshots.iter_mut().map(|snapshot| {
+        let (queue, results, bindings, shared) = (&queue, &results, &bindings, &shared);
+        async move {
+            loop {
+                let next = queue.lock().map(|mut q| q.pop_front()).unwrap_or(None);
+                let Some((index, id)) = next else { break };
+                let result = run_one(id, snapshot, schema, settings, bindings, shared).await;
+                if let Ok(mut slots) = results.lock() {
+                    slots[index] = Some(result);
                 }
-            },
-        };
-        results.push(result);
+            }
+        }
+    });
+    futures_util::future::join_all(workers).await;
+    let slots = results
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    checks
+        .iter()
+        .zip(slots)
+        .map(|(id, slot)| {
+            slot.unwrap_or_else(|| {
+                CheckResult::error(*id, "not run: the audit stopped early".into())
+            })
+        })
+        .collect()
+}
+
+async fn run_one(
+    id: CheckId,
+    snapshot: &mut Snapshot,
+    schema: &Schema,
+    settings: &AuditSettings,
+    bindings: &Bindings,
+    shared: &Shared,
+) -> CheckResult {
+    match preflight(id, schema, settings) {
+        Preflight::Error(message) => CheckResult::error(id, message),
+        Preflight::Skip(reason) => CheckResult::skipped(id, reason),
+        Preflight::Run => match snapshot.begin_check().await {
+            Err(e) => CheckResult::error(id, e.to_string()),
+            Ok(()) => {
+                let mut ctx = CheckContext {
+                    id,
+                    snapshot,
+                    settings,
+                    schema,
+                    bindings,
+                    shared,
+                };
+                let outcome = run(id, &mut ctx).await;
+                // A failure to end the savepoint is recorded by the snapshot: later checks on
+                // it then fail fast with the reason, so it needs no handling here.
+                let _ = snapshot.end_check(outcome.is_ok()).await;
+                match outcome {
+                    Ok(result) => settle(result, settings),
+                    Err(e) => CheckResult::error(id, e.to_string()),
+                }
+            }
+        },
     }
-    results
 }
 
 enum Preflight {

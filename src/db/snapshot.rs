@@ -51,24 +51,80 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    pub async fn open(url: &DatabaseUrl, options: SnapshotOptions) -> Result<Self, AuditError> {
+    /// Up to `jobs` snapshots that all see the same data: on PostgreSQL the first transaction
+    /// exports its snapshot and the others import it (`SET TRANSACTION SNAPSHOT`), so running
+    /// checks concurrently never mixes two points in time. MySQL and SQLite cannot share a
+    /// snapshot between connections, so there it is always one.
+    pub async fn open_shared(
+        url: &DatabaseUrl,
+        options: SnapshotOptions,
+        jobs: usize,
+    ) -> Result<Vec<Self>, AuditError> {
+        let mut first = Self::open(url, options, None).await?;
+        if jobs <= 1 || first.backend != BackendKind::Postgres {
+            return Ok(vec![first]);
+        }
+        let exported: Vec<Exported> = first
+            .load(
+                crate::sql::bind(
+                    "SELECT pg_export_snapshot() AS id",
+                    &crate::sql::Bindings::default(),
+                )
+                .map_err(|e| snapshot_error(url, first.backend, &e.to_string()))?,
+            )
+            .await
+            .map_err(|e| snapshot_error(url, first.backend, &e.to_string()))?;
+        let id = exported
+            .into_iter()
+            .next()
+            .map(|e| e.id)
+            .unwrap_or_default();
+        // The id comes from the server; check its shape anyway before it goes into SQL text
+        // (SET TRANSACTION SNAPSHOT takes no bind parameter).
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            return Err(snapshot_error(
+                url,
+                first.backend,
+                &format!("unexpected snapshot id `{id}`"),
+            ));
+        }
+        let mut snapshots = vec![first];
+        for _ in 1..jobs {
+            snapshots.push(Self::open(url, options, Some(&id)).await?);
+        }
+        Ok(snapshots)
+    }
+
+    pub async fn open(
+        url: &DatabaseUrl,
+        options: SnapshotOptions,
+        import: Option<&str>,
+    ) -> Result<Self, AuditError> {
         let mut conn = Connection::open(url, options.connect_timeout).await?;
         let backend = url.backend();
         let limit = options.statement_timeout + GRACE;
         let fail = |reason: &str| snapshot_error(url, backend, reason);
         let statements = match backend {
-            BackendKind::Postgres => vec![
-                "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY".to_owned(),
-                format!(
-                    "SET LOCAL statement_timeout = '{}ms'",
-                    options.statement_timeout.as_millis()
-                ),
-                format!(
-                    "SET LOCAL lock_timeout = '{}ms'",
-                    options.lock_timeout.as_millis()
-                ),
-                "SET LOCAL TimeZone = 'UTC'".to_owned(),
-            ],
+            BackendKind::Postgres => [
+                vec!["START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY".to_owned()],
+                // Must come before any query of the transaction.
+                import
+                    .map(|id| format!("SET TRANSACTION SNAPSHOT '{id}'"))
+                    .into_iter()
+                    .collect(),
+                vec![
+                    format!(
+                        "SET LOCAL statement_timeout = '{}ms'",
+                        options.statement_timeout.as_millis()
+                    ),
+                    format!(
+                        "SET LOCAL lock_timeout = '{}ms'",
+                        options.lock_timeout.as_millis()
+                    ),
+                    "SET LOCAL TimeZone = 'UTC'".to_owned(),
+                ],
+            ]
+            .concat(),
             // The SELECT starts the read transaction now, so every check sees the file as it
             // was at this moment even if the application writes to it meanwhile (WAL mode).
             BackendKind::Sqlite => vec![
@@ -214,6 +270,12 @@ impl Snapshot {
 }
 
 const GRACE: Duration = Duration::from_secs(2);
+
+#[derive(diesel::QueryableByName)]
+struct Exported {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    id: String,
+}
 
 #[derive(diesel::QueryableByName)]
 struct Version {
