@@ -37,6 +37,8 @@ def sql(dialect, p):
     pg = dialect == "postgres"
     ts = "timestamptz" if pg else "datetime"
     big = "bigint"
+    # Django's SQLite primary keys are `integer NOT NULL PRIMARY KEY AUTOINCREMENT`: the rowid.
+    pk = "bigint PRIMARY KEY" if pg else "integer NOT NULL PRIMARY KEY"
 
     def at(hours):
         # An hour-granular instant after 2024-01-01 00:00 UTC.
@@ -54,18 +56,18 @@ def sql(dialect, p):
     out.append("DROP TABLE IF EXISTS bookings_booking" + (" CASCADE" if pg else ""))
     for t in ("services_servicesession", "services_service", "services_servicetype", "django_migrations"):
         out.append(f"DROP TABLE IF EXISTS {t}" + (" CASCADE" if pg else ""))
-    out.append(f"CREATE TABLE services_servicetype (id {big} PRIMARY KEY, name varchar(100) NOT NULL, code varchar(50) NOT NULL UNIQUE)")
-    out.append(f"CREATE TABLE services_service (id {big} PRIMARY KEY, name varchar(200) NOT NULL, service_type_id {big} NOT NULL)")
+    out.append(f"CREATE TABLE services_servicetype (id {pk}, name varchar(100) NOT NULL, code varchar(50) NOT NULL UNIQUE)")
+    out.append(f"CREATE TABLE services_service (id {pk}, name varchar(200) NOT NULL, service_type_id {big} NOT NULL)")
     out.append(
-        f"CREATE TABLE services_servicesession (id {big} PRIMARY KEY, start_time {ts} NULL, end_time {ts} NULL, "
+        f"CREATE TABLE services_servicesession (id {pk}, start_time {ts} NULL, end_time {ts} NULL, "
         f"duration integer NULL, max_participants integer NOT NULL, current_participants integer NOT NULL, "
         f"session_type varchar(20) NOT NULL, visibility varchar(20) NOT NULL, created_at {ts} NOT NULL, "
         f"updated_at {ts} NOT NULL, service_id {big} NOT NULL)")
     out.append(
-        f"CREATE TABLE bookings_booking (id {big} PRIMARY KEY, status varchar(20) NOT NULL, start_time {ts} NULL, "
+        f"CREATE TABLE bookings_booking (id {pk}, status varchar(20) NOT NULL, start_time {ts} NULL, "
         f"end_time {ts} NULL, price_charged_cents integer NOT NULL, created_at {ts} NOT NULL, "
         f"updated_at {ts} NOT NULL, user_id {big} NOT NULL, service_id {big} NOT NULL, service_session_id {big} NULL)")
-    out.append(f"CREATE TABLE django_migrations (id {big} PRIMARY KEY, app varchar(255) NOT NULL, name varchar(255) NOT NULL, applied {ts} NOT NULL)")
+    out.append(f"CREATE TABLE django_migrations (id {pk}, app varchar(255) NOT NULL, name varchar(255) NOT NULL, applied {ts} NOT NULL)")
     out.append("INSERT INTO services_servicetype VALUES (1, '1-to-1', 'session'), (2, 'Workshop', 'workshop'), (3, 'Course', 'course')")
     out.append(f"INSERT INTO services_service SELECT i, 'Service ' || i, CASE WHEN i <= 1400 THEN 1 WHEN i <= 1800 THEN 2 ELSE 3 END FROM {series('n', 2000)}")
     migrations = ["('services', '0017_add_session_type_and_visibility_to_servicesession')",

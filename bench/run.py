@@ -7,7 +7,9 @@ Each round runs every variant once, in the same order, as a whole process: the g
 verification queries (bench/guide.sql) in psql or the sqlite3 shell, session-audit with only the
 three guide checks, and session-audit with every check. Reported: the median wall time of the
 rounds (after one warm-up round that is not counted), each variant's ratio to the guide's
-queries, and the peak resident memory of each process (ru_maxrss from wait4).
+queries, and the peak resident memory of each process. Memory is read by GNU time (/usr/bin/time,
+Debian package `time`): a child forked from this Python process would inherit Python's resident
+pages until exec, and its ru_maxrss could never be smaller than Python's own.
 """
 
 import argparse
@@ -15,7 +17,10 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+
+TIME = "/usr/bin/time"
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GUIDE_SQL = os.path.join(HERE, "guide.sql")
@@ -23,17 +28,21 @@ GUIDE_CHECKS = "coverage,type-distribution,duplicate-times"
 
 
 def run(argv, stdin_path=None):
-    """Runs one process to the end; returns (seconds, peak RSS in MiB, exit status)."""
+    """Runs one process to the end; returns (seconds, peak RSS in MiB, exit status, stderr)."""
+    fd, report = tempfile.mkstemp(prefix="bench-time-")
+    os.close(fd)
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     started = time.monotonic()
-    proc = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run([TIME, "-o", report, "-f", "%M"] + argv, stdin=stdin,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     elapsed = time.monotonic() - started
-    err = proc.stderr.read().decode(errors="replace")
     if stdin_path:
         stdin.close()
-    code = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss / 1024, code, err
+    with open(report) as f:
+        lines = [line for line in f.read().split("\n") if line.strip()]
+    os.remove(report)
+    peak_kib = int(lines[-1]) if lines and lines[-1].strip().isdigit() else 0
+    return elapsed, peak_kib / 1024, proc.returncode, proc.stderr.decode(errors="replace")
 
 
 def variants(binary, backend, target, jobs):
@@ -79,6 +88,8 @@ def main():
     parser.add_argument("--jobs", type=int, default=0, help="pass --jobs N to session-audit (0: its default)")
     parser.add_argument("--bin", default=os.path.join(HERE, "..", "target", "release", "session-audit"))
     args = parser.parse_args()
+    if not os.path.exists(TIME):
+        sys.exit("GNU time (/usr/bin/time) is needed to measure peak memory: apt-get install time")
     if not os.path.exists(args.bin):
         sys.exit(f"{args.bin} not found: run `cargo build --release` first")
     if args.pg_url:

@@ -20,6 +20,9 @@ FROM (
     WHERE session_type IN (:exclusive_time_types)
       AND start_time IS NOT NULL
       AND service_id IS NOT NULL
+    -- LIMIT -1 keeps SQLite from flattening this subquery, which would evaluate strftime once
+    -- per reference to start_utc instead of once per row (1.1 s -> 0.6 s on 400k sessions).
+    LIMIT -1
 ) AS s
 GROUP BY s.service_id, s.start_utc
 HAVING COUNT(*) > 1 OR s.start_utc IS NULL
