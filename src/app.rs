@@ -71,6 +71,7 @@ async fn demo(args: &DemoArgs) -> Result<u8, AuditError> {
         statement_timeout: Duration::from_secs(60),
         lock_timeout: Duration::from_secs(5),
         connect_timeout: Duration::from_secs(10),
+        work_mem_mb: 32,
     };
     let report = audit(&url, options, 1, &settings, &settings.enabled_checks()).await;
     let output = OutputPlan::from_args(&args.output);

@@ -53,6 +53,7 @@ impl CheckPlan {
                 statement_timeout: args.limits.statement_timeout,
                 lock_timeout: args.limits.lock_timeout,
                 connect_timeout: args.limits.connect_timeout,
+                work_mem_mb: args.limits.work_mem_mb,
             },
             jobs: usize::from(args.limits.jobs),
             settings,
