@@ -111,11 +111,7 @@ fn preflight(id: CheckId, schema: &Schema, settings: &AuditSettings) -> Prefligh
                 role.setting()
             ));
         }
-        let missing: Vec<&str> = columns
-            .iter()
-            .copied()
-            .filter(|c| !schema.has_column(table, c))
-            .collect();
+        let missing = schema.missing_columns(table, columns);
         if !missing.is_empty() {
             return Preflight::Skip(format!(
                 "skipped: \"{table}\" has no column {} any more",
@@ -151,11 +147,7 @@ fn preflight(id: CheckId, schema: &Schema, settings: &AuditSettings) -> Prefligh
                 "table \"{table}\" does not exist{server_said}; {hint}"
             ));
         }
-        let missing: Vec<&str> = columns
-            .iter()
-            .copied()
-            .filter(|c| !schema.has_column(table, c))
-            .collect();
+        let missing = schema.missing_columns(table, columns);
         if !missing.is_empty() {
             return Preflight::Error(format!(
                 "table \"{table}\" has no column {}; apply the migrations up to services 0019 or point {} at the right table",

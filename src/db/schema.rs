@@ -100,6 +100,15 @@ impl Schema {
             .is_some_and(|cols| cols.contains_key(column))
     }
 
+    /// The ones of `columns` that `table` lacks, in the order given.
+    pub fn missing_columns<'c>(&self, table: &str, columns: &[&'c str]) -> Vec<&'c str> {
+        columns
+            .iter()
+            .copied()
+            .filter(|c| !self.has_column(table, c))
+            .collect()
+    }
+
     /// Existing tables that look like the one that was asked for: first those that have every
     /// column the check reads, then those with a similar name. At most five.
     pub fn candidates(&self, wanted: &str, columns: &[&str]) -> Vec<String> {
