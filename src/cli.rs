@@ -119,8 +119,8 @@ pub struct LimitArgs {
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=32), value_name = "N")]
     pub jobs: u8,
 
-    /// PostgreSQL work_mem for the audit's transaction only, in MiB (the server's default of 4
-    /// makes large aggregates spill to disk). Example: --work-mem-mb 64
+    /// PostgreSQL work_mem for duplicate-times' grouping query only, in MiB (at the server's
+    /// default of 4 it spills to disk). Example: --work-mem-mb 64
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=4096), value_name = "MiB")]
     pub work_mem_mb: u32,
 

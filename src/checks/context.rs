@@ -128,6 +128,17 @@ impl CheckContext<'_> {
         Ok(self.snapshot.load(bind(template, self.bindings)?).await?)
     }
 
+    /// Like `load`, for a grouping query that needs more sort memory (see `SnapshotOptions`).
+    pub async fn load_grouping<T: Row>(
+        &mut self,
+        template: &'static str,
+    ) -> Result<Vec<T>, CheckError> {
+        Ok(self
+            .snapshot
+            .load_with_more_memory(bind(template, self.bindings)?)
+            .await?)
+    }
+
     /// Like `load`, with check-specific bindings added to the audit's.
     pub async fn load_with<T: Row>(
         &mut self,

@@ -39,7 +39,7 @@ struct Group {
 }
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
-    let groups: Vec<Group> = ctx.load(sql!(ctx, "duplicate_times")).await?;
+    let groups: Vec<Group> = ctx.load_grouping(sql!(ctx, "duplicate_times")).await?;
     let table = &ctx.settings.tables.sessions;
 
     let mut parsed = Vec::with_capacity(groups.len());
