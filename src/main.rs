@@ -12,6 +12,7 @@ mod plan;
 mod render;
 mod report;
 mod settings;
+mod spool;
 mod sql;
 mod time;
 

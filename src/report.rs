@@ -135,6 +135,68 @@ impl Rows {
     }
 }
 
+/// A check's offending ids: in memory (up to `--sample`), or spooled to a temporary file when
+/// every one was asked for (`--sample all`), so memory does not grow with the offenders.
+#[derive(Debug, Clone)]
+pub enum SampleIds {
+    Memory(Vec<i64>),
+    Spooled(std::sync::Arc<crate::spool::IdSpool>),
+}
+
+impl SampleIds {
+    pub fn len(&self) -> usize {
+        match self {
+            SampleIds::Memory(ids) => ids.len(),
+            SampleIds::Spooled(spool) => spool.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The first `n` ids, in memory.
+    pub fn first(&self, n: usize) -> std::io::Result<Vec<i64>> {
+        let mut ids = Vec::with_capacity(n.min(self.len()));
+        let stop = std::io::ErrorKind::Interrupted;
+        let read = self.visit(|id| {
+            if ids.len() == n {
+                return Err(stop.into());
+            }
+            ids.push(id);
+            Ok(())
+        });
+        match read {
+            Err(e) if e.kind() != stop => Err(e),
+            _ => Ok(ids),
+        }
+    }
+
+    /// Calls `f` with every id, in order.
+    pub fn visit(&self, mut f: impl FnMut(i64) -> std::io::Result<()>) -> std::io::Result<()> {
+        match self {
+            SampleIds::Memory(ids) => ids.iter().try_for_each(|id| f(*id)),
+            SampleIds::Spooled(spool) => spool.visit(f),
+        }
+    }
+}
+
+impl Default for SampleIds {
+    fn default() -> Self {
+        SampleIds::Memory(Vec::new())
+    }
+}
+
+impl PartialEq for SampleIds {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (SampleIds::Memory(a), SampleIds::Memory(b)) => a == b,
+            (SampleIds::Spooled(a), SampleIds::Spooled(b)) => std::sync::Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
 /// What the ids in `sample_ids` are ids of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdKind {
@@ -198,7 +260,7 @@ pub struct CheckResult {
     pub rows: Rows,
     pub sample_kind: IdKind,
     /// The first offending ids, up to `--sample`.
-    pub sample_ids: Vec<i64>,
+    pub sample_ids: SampleIds,
     /// How many offending ids there are in all, however many the sample holds.
     pub sample_total: i64,
     /// Offending ids covered by a waiver in force (not in `sample_ids`).
@@ -228,7 +290,7 @@ impl CheckResult {
             metrics: Vec::new(),
             rows: Rows::default(),
             sample_kind: id.sample_kind(),
-            sample_ids: Vec::new(),
+            sample_ids: SampleIds::default(),
             sample_total: 0,
             waived_ids: Vec::new(),
             expired_waiver_ids: Vec::new(),

@@ -341,6 +341,9 @@ impl Query for BoundQuery {
     type SqlType = Untyped;
 }
 
+/// For diesel's synchronous row iterator (`load_iter`), which SQLite's spool uses.
+impl<Conn> diesel::RunQueryDsl<Conn> for BoundQuery {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,9 +10,12 @@ use std::collections::BTreeSet;
 
 use super::CheckId;
 use super::profile::BookingGroup;
+use crate::db::types::IdRow;
 use crate::db::{BackendKind, QueryError, Row, Schema, Snapshot};
-use crate::report::{CheckResult, Rows, Status};
+use crate::report::{CheckResult, Rows, SampleIds, Status};
+use crate::settings::SampleLimit;
 use crate::settings::{AuditSettings, TableRole};
+use crate::spool::SpoolWriter;
 use crate::sql::{Bindings, TemplateError, bind};
 
 /// Why a check could not give an answer.
@@ -25,6 +28,10 @@ pub enum CheckError {
     /// The database holds a value the check cannot interpret; fail closed.
     #[error("{0}")]
     BadData(String),
+    #[error(
+        "cannot spool the offending ids to a temporary file: {0}; check the space in the temporary directory (TMPDIR)"
+    )]
+    Spool(#[from] std::io::Error),
 }
 
 /// Results of scans that several checks read, made once per audit by whichever check needs
@@ -47,8 +54,8 @@ pub struct CheckContext<'a> {
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Offenders {
     pub total: i64,
-    /// The first unwaived ids, up to `--sample`.
-    pub sample: Vec<i64>,
+    /// The first unwaived ids, up to `--sample` (all of them, spooled, for `--sample all`).
+    pub sample: SampleIds,
     /// Offending ids covered by a waiver in force.
     pub waived: Vec<i64>,
     /// Offending ids whose waiver has expired: they count as offending again.
@@ -174,8 +181,8 @@ impl CheckContext<'_> {
             return Ok(Offenders::default());
         }
         let base = extra(self.bindings.clone());
-        let (active, expired) = self.waived_ids();
-        let all: Vec<i64> = active.union(&expired).copied().collect();
+        let (active, lapsed) = self.waived_ids();
+        let all: Vec<i64> = active.union(&lapsed).copied().collect();
         let matched: BTreeSet<i64> = if all.is_empty() {
             BTreeSet::new()
         } else {
@@ -189,28 +196,40 @@ impl CheckContext<'_> {
             .copied()
             .filter(|id| active.contains(id))
             .collect();
-        let limit = self.settings.sample.take();
-        let fetch = self
-            .settings
-            .sample
-            .as_sql_limit()
-            .saturating_add(waived.len() as i64);
-        let query = bind(template, &base.int("sample_limit", fetch))?;
-        let rows: Vec<IdRow> = self.snapshot.load(query).await?;
-        let sample = rows
-            .into_iter()
-            .map(|r| r.id)
-            .filter(|id| !waived.contains(id))
-            .take(limit)
+        let expired: Vec<i64> = matched
+            .iter()
+            .copied()
+            .filter(|id| !active.contains(id))
             .collect();
+        let sample = if self.settings.sample == SampleLimit::All {
+            // Every id was asked for: stream them to a spool, not into memory.
+            let query = bind(template, &base.int("sample_limit", i64::MAX))?;
+            let spool = self
+                .snapshot
+                .spool_ids(query, waived.clone(), SpoolWriter::new()?)
+                .await?;
+            SampleIds::Spooled(std::sync::Arc::new(spool.finish()?))
+        } else {
+            let limit = self.settings.sample.take();
+            let fetch = self
+                .settings
+                .sample
+                .as_sql_limit()
+                .saturating_add(waived.len() as i64);
+            let query = bind(template, &base.int("sample_limit", fetch))?;
+            let rows: Vec<IdRow> = self.snapshot.load(query).await?;
+            SampleIds::Memory(
+                rows.into_iter()
+                    .map(|r| r.id)
+                    .filter(|id| !waived.contains(id))
+                    .take(limit)
+                    .collect(),
+            )
+        };
         Ok(Offenders {
             total,
             sample,
-            expired: matched
-                .iter()
-                .copied()
-                .filter(|id| !active.contains(id))
-                .collect(),
+            expired,
             waived,
         })
     }
@@ -225,12 +244,13 @@ impl CheckContext<'_> {
             .collect();
         Offenders {
             total: ids.len() as i64,
-            sample: ids
-                .iter()
-                .copied()
-                .filter(|id| !active.contains(id))
-                .take(self.settings.sample.take())
-                .collect(),
+            sample: SampleIds::Memory(
+                ids.iter()
+                    .copied()
+                    .filter(|id| !active.contains(id))
+                    .take(self.settings.sample.take())
+                    .collect(),
+            ),
             expired: ids
                 .iter()
                 .copied()
@@ -280,13 +300,6 @@ impl CheckContext<'_> {
             waivers: Vec::new(),
         }
     }
-}
-
-/// The one column every `queries/*_sample.sql` returns.
-#[derive(diesel::QueryableByName)]
-struct IdRow {
-    #[diesel(sql_type = crate::db::types::AnyInteger)]
-    id: i64,
 }
 
 /// The status of a check whose table has no rows: nothing was verified, which is usually the

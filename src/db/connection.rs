@@ -8,7 +8,10 @@ use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
 
 use super::url::{DatabaseUrl, Target, sqlite_read_only_uri};
 use crate::error::AuditError;
+use crate::spool::SpoolWriter;
 use crate::sql::BoundQuery;
+
+use super::types::IdRow;
 
 #[cfg(feature = "postgres")]
 use diesel::pg::Pg;
@@ -68,6 +71,56 @@ macro_rules! dispatch {
 impl Connection {
     pub async fn load<T: Row>(&mut self, query: BoundQuery) -> QueryResult<Vec<T>> {
         dispatch!(self, c => query.load::<T>(c).await)
+    }
+
+    /// Streams the ids a sample query returns into `spool`, leaving out `skip`, without
+    /// holding them in memory: a row stream on PostgreSQL and MySQL, diesel's row iterator on
+    /// the blocking thread for SQLite.
+    pub async fn spool_ids(
+        &mut self,
+        query: BoundQuery,
+        skip: Vec<i64>,
+        mut spool: SpoolWriter,
+    ) -> QueryResult<SpoolWriter> {
+        let io = |e: std::io::Error| diesel::result::Error::DeserializationError(Box::new(e));
+        match self {
+            Connection::Sqlite(c) => {
+                c.spawn_blocking(move |conn| {
+                    let rows = diesel::RunQueryDsl::load_iter::<
+                        IdRow,
+                        diesel::connection::DefaultLoadingMode,
+                    >(query, conn)?;
+                    for row in rows {
+                        let id = row?.id;
+                        if !skip.contains(&id) {
+                            spool.push(id).map_err(io)?;
+                        }
+                    }
+                    Ok(spool)
+                })
+                .await
+            }
+            #[cfg(feature = "postgres")]
+            Connection::Postgres(c) => {
+                let mut rows = query.load_stream::<IdRow>(&mut **c).await?;
+                while let Some(row) = futures_util::TryStreamExt::try_next(&mut rows).await? {
+                    if !skip.contains(&row.id) {
+                        spool.push(row.id).map_err(io)?;
+                    }
+                }
+                Ok(spool)
+            }
+            #[cfg(feature = "mysql")]
+            Connection::Mysql(c) => {
+                let mut rows = query.load_stream::<IdRow>(&mut **c).await?;
+                while let Some(row) = futures_util::TryStreamExt::try_next(&mut rows).await? {
+                    if !skip.contains(&row.id) {
+                        spool.push(row.id).map_err(io)?;
+                    }
+                }
+                Ok(spool)
+            }
+        }
     }
 
     pub async fn batch_execute(&mut self, sql: &str) -> QueryResult<()> {

@@ -184,6 +184,30 @@ impl Snapshot {
         }
     }
 
+    /// Streams the ids of a sample query into `spool` under the statement timeout.
+    pub async fn spool_ids(
+        &mut self,
+        query: BoundQuery,
+        skip: Vec<i64>,
+        spool: crate::spool::SpoolWriter,
+    ) -> Result<crate::spool::SpoolWriter, QueryError> {
+        if let Some(why) = &self.lost {
+            return Err(QueryError::ConnectionLost(why.clone()));
+        }
+        let limit = self.client_limit();
+        match tokio::time::timeout(limit, self.conn.spool_ids(query, skip, spool)).await {
+            Ok(Ok(spool)) => Ok(spool),
+            Ok(Err(e)) => Err(self.classify(&e)),
+            Err(_) => {
+                let err = QueryError::StatementTimeout(
+                    humantime::format_duration(self.options.statement_timeout).to_string(),
+                );
+                self.lost = Some(err.to_string());
+                Err(err)
+            }
+        }
+    }
+
     /// Runs `load` with PostgreSQL's `work_mem` raised for this query only (`SET LOCAL`, then
     /// back to the server's default); other backends have no such setting.
     pub async fn load_with_more_memory<T: Row>(

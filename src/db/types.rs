@@ -40,3 +40,10 @@ impl FromSql<AnyInteger, diesel::mysql::Mysql> for i64 {
         <i64 as FromSql<BigInt, diesel::mysql::Mysql>>::from_sql(value)
     }
 }
+
+/// The one column every `queries/*_sample.sql` returns.
+#[derive(diesel::QueryableByName)]
+pub struct IdRow {
+    #[diesel(sql_type = AnyInteger)]
+    pub id: i64,
+}

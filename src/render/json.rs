@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::RenderOptions;
-use crate::report::{Cell, CheckResult, Report, Status, format_time};
+use crate::report::{Cell, CheckResult, Report, SampleIds, Status, format_time};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -60,7 +60,7 @@ struct JsonCheck<'a> {
     rows: Vec<Map<String, Value>>,
     /// "booking", "session", or null for a check without offending rows.
     sample_kind: Option<&'static str>,
-    sample_ids: &'a [i64],
+    sample_ids: JsonIds<'a>,
     /// All offending ids, however many `sample_ids` holds (waived ones included).
     sample_total: i64,
     /// "error", "warning" or "info": the most this check's findings may weigh.
@@ -80,6 +80,28 @@ struct JsonWaiver<'a> {
     state: &'static str,
     /// The waiver's ids that are offending now.
     matched_ids: &'a [i64],
+}
+
+/// Writes the ids as a JSON array straight from where they are (memory or spool).
+struct JsonIds<'a>(&'a SampleIds);
+
+impl Serialize for JsonIds<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        let mut failed = None;
+        let read = self.0.visit(|id| {
+            seq.serialize_element(&id).map_err(|e| {
+                failed = Some(e);
+                std::io::Error::other("serialize")
+            })
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        read.map_err(S::Error::custom)?;
+        seq.end()
+    }
 }
 
 fn cell_value(cell: &Cell) -> Value {
@@ -120,7 +142,7 @@ fn check(result: &CheckResult) -> JsonCheck<'_> {
             })
             .collect(),
         sample_kind: result.sample_kind.as_str(),
-        sample_ids: &result.sample_ids,
+        sample_ids: JsonIds(&result.sample_ids),
         sample_total: result.sample_total,
         severity: result.severity.as_str(),
         waived_ids: &result.waived_ids,

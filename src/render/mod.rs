@@ -46,6 +46,7 @@ pub fn render(
 pub(crate) mod fixtures {
     //! A hand-built report that every renderer test prints.
 
+    use crate::report::SampleIds;
     use chrono::{TimeZone, Utc};
 
     use crate::checks::CheckId;
@@ -82,7 +83,7 @@ pub(crate) mod fixtures {
                     metrics: vec![("total_bookings", 10), ("without_session", 3)],
                     rows: coverage_rows,
                     sample_kind: IdKind::Booking,
-                    sample_ids: vec![4, 5],
+                    sample_ids: SampleIds::Memory(vec![4, 5]),
                     sample_total: 3,
                     severity: Severity::Error,
                     waived_ids: vec![6],
@@ -111,7 +112,7 @@ pub(crate) mod fixtures {
                     metrics: vec![("duplicate_groups", 1), ("duplicate_sessions", 2)],
                     rows: dup_rows,
                     sample_kind: IdKind::Session,
-                    sample_ids: vec![11, 12],
+                    sample_ids: SampleIds::Memory(vec![11, 12]),
                     sample_total: 2,
                     severity: Severity::Error,
                     waived_ids: vec![],

@@ -89,7 +89,6 @@ fn details(w: &mut dyn Write, check: &CheckResult, options: &RenderOptions) -> s
         writeln!(w, "{rows}")?;
     }
     if check.sample_total > 0 {
-        let ids: Vec<String> = check.sample_ids.iter().map(i64::to_string).collect();
         let shown = if (check.sample_ids.len() as i64) < check.sample_total {
             format!(
                 " (first {} of {})",
@@ -99,12 +98,19 @@ fn details(w: &mut dyn Write, check: &CheckResult, options: &RenderOptions) -> s
         } else {
             String::new()
         };
-        writeln!(
+        write!(
             w,
-            "  {} ids{shown}: {}",
-            check.sample_kind.as_str().unwrap_or("offending"),
-            ids.join(", ")
+            "  {} ids{shown}: ",
+            check.sample_kind.as_str().unwrap_or("offending")
         )?;
+        // Written one by one: with `--sample all` there may be millions, read from a spool.
+        let mut first = true;
+        check.sample_ids.visit(|id| {
+            let separator = if first { "" } else { ", " };
+            first = false;
+            write!(w, "{separator}{id}")
+        })?;
+        writeln!(w)?;
     }
     for waiver in &check.waivers {
         let ids: Vec<String> = waiver.ids.iter().map(i64::to_string).collect();
