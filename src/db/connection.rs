@@ -102,23 +102,11 @@ impl Connection {
             }
             #[cfg(feature = "postgres")]
             Connection::Postgres(c) => {
-                let mut rows = query.load_stream::<IdRow>(&mut **c).await?;
-                while let Some(row) = futures_util::TryStreamExt::try_next(&mut rows).await? {
-                    if !skip.contains(&row.id) {
-                        spool.push(row.id).map_err(io)?;
-                    }
-                }
-                Ok(spool)
+                spool_stream(query.load_stream::<IdRow>(&mut **c).await?, skip, spool).await
             }
             #[cfg(feature = "mysql")]
             Connection::Mysql(c) => {
-                let mut rows = query.load_stream::<IdRow>(&mut **c).await?;
-                while let Some(row) = futures_util::TryStreamExt::try_next(&mut rows).await? {
-                    if !skip.contains(&row.id) {
-                        spool.push(row.id).map_err(io)?;
-                    }
-                }
-                Ok(spool)
+                spool_stream(query.load_stream::<IdRow>(&mut **c).await?, skip, spool).await
             }
         }
     }
@@ -157,6 +145,23 @@ impl Connection {
             }
         }
     }
+}
+
+/// Writes the ids of a row stream into `spool`, leaving out `skip`.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+async fn spool_stream(
+    mut rows: impl futures_util::Stream<Item = QueryResult<IdRow>> + Unpin,
+    skip: Vec<i64>,
+    mut spool: SpoolWriter,
+) -> QueryResult<SpoolWriter> {
+    while let Some(row) = futures_util::TryStreamExt::try_next(&mut rows).await? {
+        if !skip.contains(&row.id) {
+            spool
+                .push(row.id)
+                .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?;
+        }
+    }
+    Ok(spool)
 }
 
 mod sqlite {

@@ -167,21 +167,9 @@ impl Snapshot {
 
     /// Runs one query under the statement timeout.
     pub async fn load<T: Row>(&mut self, query: BoundQuery) -> Result<Vec<T>, QueryError> {
-        if let Some(why) = &self.lost {
-            return Err(QueryError::ConnectionLost(why.clone()));
-        }
-        let limit = self.client_limit();
-        match tokio::time::timeout(limit, self.conn.load::<T>(query)).await {
-            Ok(Ok(rows)) => Ok(rows),
-            Ok(Err(e)) => Err(self.classify(&e)),
-            Err(_) => {
-                let err = QueryError::StatementTimeout(
-                    humantime::format_duration(self.options.statement_timeout).to_string(),
-                );
-                self.lost = Some(err.to_string());
-                Err(err)
-            }
-        }
+        self.usable()?;
+        let outcome = tokio::time::timeout(self.client_limit(), self.conn.load::<T>(query)).await;
+        self.settle(outcome)
     }
 
     /// Streams the ids of a sample query into `spool` under the statement timeout.
@@ -191,21 +179,11 @@ impl Snapshot {
         skip: Vec<i64>,
         spool: crate::spool::SpoolWriter,
     ) -> Result<crate::spool::SpoolWriter, QueryError> {
-        if let Some(why) = &self.lost {
-            return Err(QueryError::ConnectionLost(why.clone()));
-        }
-        let limit = self.client_limit();
-        match tokio::time::timeout(limit, self.conn.spool_ids(query, skip, spool)).await {
-            Ok(Ok(spool)) => Ok(spool),
-            Ok(Err(e)) => Err(self.classify(&e)),
-            Err(_) => {
-                let err = QueryError::StatementTimeout(
-                    humantime::format_duration(self.options.statement_timeout).to_string(),
-                );
-                self.lost = Some(err.to_string());
-                Err(err)
-            }
-        }
+        self.usable()?;
+        let outcome =
+            tokio::time::timeout(self.client_limit(), self.conn.spool_ids(query, skip, spool))
+                .await;
+        self.settle(outcome)
     }
 
     /// Runs `load` with PostgreSQL's `work_mem` raised for this query only (`SET LOCAL`, then
@@ -251,18 +229,33 @@ impl Snapshot {
     }
 
     async fn execute(&mut self, sql: &str) -> Result<(), QueryError> {
-        if let Some(why) = &self.lost {
-            return Err(QueryError::ConnectionLost(why.clone()));
+        self.usable()?;
+        let outcome = tokio::time::timeout(self.client_limit(), self.conn.batch_execute(sql)).await;
+        let done = self.settle(outcome);
+        if let Err(e) = &done {
+            // A savepoint that cannot be set or released means the transaction is gone.
+            self.lost.get_or_insert_with(|| e.to_string());
         }
-        let limit = self.client_limit();
-        match tokio::time::timeout(limit, self.conn.batch_execute(sql)).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => {
-                let err = self.classify(&e);
-                // A savepoint that cannot be set or released means the transaction is gone.
-                self.lost = Some(err.to_string());
-                Err(err)
-            }
+        done
+    }
+
+    /// Refuses to run anything once the connection was given up on.
+    fn usable(&self) -> Result<(), QueryError> {
+        match &self.lost {
+            Some(why) => Err(QueryError::ConnectionLost(why.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// Turns the outcome of a statement run under the client-side limit into an answer. A
+    /// statement abandoned at the limit may still be running: the connection is given up.
+    fn settle<T>(
+        &mut self,
+        outcome: Result<diesel::QueryResult<T>, tokio::time::error::Elapsed>,
+    ) -> Result<T, QueryError> {
+        match outcome {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(e)) => Err(self.classify(&e)),
             Err(_) => {
                 let err = QueryError::StatementTimeout(
                     humantime::format_duration(self.options.statement_timeout).to_string(),
