@@ -69,9 +69,17 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         format!("Every session with both times ends after it starts {scope}.")
     } else {
         format!(
-            "{} {} an impossible time range: {end_bad} end at or before their start, {duration_bad} disagree with their duration.",
+            "{} {} an impossible time range: {end_bad} {} at or before {} start, {duration_bad} {} with {} duration.",
             count_of(total, "session", "sessions"),
-            has(total)
+            has(total),
+            if end_bad == 1 { "ends" } else { "end" },
+            if end_bad == 1 { "its" } else { "their" },
+            if duration_bad == 1 {
+                "disagrees"
+            } else {
+                "disagree"
+            },
+            if duration_bad == 1 { "its" } else { "their" },
         )
     };
     let status = offenders.status();
