@@ -320,3 +320,23 @@ fn explain_check_prints_the_checks_page() {
     let out = run(bin().args(["explain-check", "nope"]));
     assert_eq!(out.code, 2);
 }
+
+#[test]
+fn bad_url_parameters_are_exit_2_with_the_way_out() {
+    for (url, expected) in [
+        (
+            "postgres://u:Sentinel9@127.0.0.1/db?sslmode=bogus",
+            "check the URL's parameters",
+        ),
+        (
+            "mysql://u:Sentinel9@127.0.0.1:1/test?foo=bar",
+            "Unknown connection URL parameter `foo'; remove it or fix its spelling",
+        ),
+    ] {
+        let out = check(url, &[]);
+        assert_eq!(out.code, 2, "{url}");
+        assert!(out.stderr.contains(expected), "{url}: {}", out.stderr);
+        assert!(!out.stderr.contains("Sentinel9"), "{}", out.stderr);
+        assert_eq!(out.stderr.trim().lines().count(), 1, "{}", out.stderr);
+    }
+}

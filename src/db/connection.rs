@@ -147,6 +147,24 @@ impl Connection {
     }
 }
 
+/// What a failure to reach the server means, whichever driver said it (`lower`: the driver's
+/// message in lower case), and the way out.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+fn describe_transport(lower: &str) -> Option<&'static str> {
+    if lower.contains("connection refused") {
+        Some("connection refused; check that the server is running and the host and port are right")
+    } else if lower.contains("failed to lookup")
+        || lower.contains("name or service not known")
+        || lower.contains("resolve")
+    {
+        Some("unknown host; check the host name in the URL")
+    } else if lower.contains("timed out") || lower.contains("timeout") {
+        Some("the connection timed out; check the host, port and firewall")
+    } else {
+        None
+    }
+}
+
 /// Writes the ids of a row stream into `spool`, leaving out `skip`.
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 async fn spool_stream(
@@ -259,7 +277,11 @@ mod postgres {
             raw.parse()
                 .map_err(|e: tokio_postgres::Error| AuditError::InvalidUrl {
                     url: redacted.to_owned(),
-                    reason: e.to_string(),
+                    // The driver does not say which part is wrong.
+                    reason: format!(
+                        "{e}; check the URL's parameters (sslmode, connect_timeout, application_name, …) \
+                         and its port"
+                    ),
                 })?;
         if config.get_ssl_mode() == SslMode::Require {
             return Err(fail(
@@ -317,16 +339,8 @@ mod postgres {
             source = s.source();
         }
         let lower = format!("{text} {detail}").to_lowercase();
-        if lower.contains("connection refused") {
-            "connection refused; check that the server is running and the host and port are right"
-                .into()
-        } else if lower.contains("timed out") || lower.contains("timeout") {
-            "the connection timed out; check the host, port and firewall".into()
-        } else if lower.contains("failed to lookup")
-            || lower.contains("name or service not known")
-            || lower.contains("resolve")
-        {
-            "unknown host; check the host name in the URL".into()
+        if let Some(reason) = describe_transport(&lower) {
+            reason.into()
         } else if detail.is_empty() {
             text
         } else {
@@ -381,12 +395,10 @@ mod mysql {
                 "{}; check the database name at the end of the URL",
                 message.trim()
             )
-        } else if lower.contains("connection refused") {
-            "connection refused; check that the server is running and the host and port are right"
-                .into()
-        } else if lower.contains("failed to lookup") || lower.contains("name or service not known")
-        {
-            "unknown host; check the host name in the URL".into()
+        } else if lower.contains("url parameter") {
+            format!("{}; remove it or fix its spelling", message.trim())
+        } else if let Some(reason) = describe_transport(&lower) {
+            reason.into()
         } else {
             message.trim().to_owned()
         }
