@@ -2,7 +2,6 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
-use std::time::Duration;
 
 use crate::audit::audit;
 use crate::cli::{CheckArgs, Cli, Command, DemoArgs, InitArgs};
@@ -67,13 +66,14 @@ async fn demo(args: &DemoArgs) -> Result<u8, AuditError> {
     if let Some(sample) = args.output.sample {
         settings.sample = sample;
     }
-    let options = SnapshotOptions {
-        statement_timeout: Duration::from_secs(60),
-        lock_timeout: Duration::from_secs(5),
-        connect_timeout: Duration::from_secs(10),
-        work_mem_mb: 32,
-    };
-    let report = audit(&url, options, 1, &settings, &settings.enabled_checks()).await;
+    let report = audit(
+        &url,
+        SnapshotOptions::default(),
+        1,
+        &settings,
+        &settings.enabled_checks(),
+    )
+    .await;
     let output = OutputPlan::from_args(&args.output);
     emit(&report, &output)?;
     let verdict = report.verdict();

@@ -185,6 +185,19 @@ mod tests {
     }
 
     #[test]
+    fn check_flag_defaults_are_the_demos_limits() {
+        let cli = Cli::try_parse_from(["session-audit", "check"]).unwrap();
+        let Command::Check(args) = cli.command else {
+            panic!("not check")
+        };
+        let defaults = crate::db::SnapshotOptions::default();
+        assert_eq!(args.limits.statement_timeout, defaults.statement_timeout);
+        assert_eq!(args.limits.lock_timeout, defaults.lock_timeout);
+        assert_eq!(args.limits.connect_timeout, defaults.connect_timeout);
+        assert_eq!(args.limits.work_mem_mb, defaults.work_mem_mb);
+    }
+
+    #[test]
     fn clap_definition_is_valid() {
         use clap::CommandFactory;
         Cli::command().debug_assert();

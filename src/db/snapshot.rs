@@ -31,6 +31,18 @@ pub struct SnapshotOptions {
     pub work_mem_mb: u32,
 }
 
+impl Default for SnapshotOptions {
+    /// The limits `demo` uses; `check`'s flags default to the same (a test in `cli` keeps them so).
+    fn default() -> Self {
+        SnapshotOptions {
+            statement_timeout: Duration::from_secs(60),
+            lock_timeout: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(10),
+            work_mem_mb: 32,
+        }
+    }
+}
+
 /// A query that did not give an answer. Its message is for the person running the audit.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum QueryError {
