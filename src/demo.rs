@@ -275,24 +275,18 @@ fn generate() -> String {
         "public",
     ));
     let course = 27 * DAY + 3 * 3 * DAY + 17 * 60;
-    sql.session(Session {
-        max: 10,
-        ..group(
-            27,
-            Some((course, Style::Django)),
-            "course_session",
-            "public",
-        )
-    });
-    sql.session(Session {
-        max: 10,
-        ..group(
-            27,
-            Some((course, Style::Django)),
-            "course_session",
-            "public",
-        )
-    });
+    // Three sessions of one course at one time: the scheduled one and these two.
+    for _ in 0..2 {
+        sql.session(Session {
+            max: 10,
+            ..group(
+                27,
+                Some((course, Style::Django)),
+                "course_session",
+                "public",
+            )
+        });
+    }
     sql.session(group(
         21,
         Some((21 * DAY + 4 * 7 * DAY + 17 * 60, Style::PlusTwo)),
