@@ -114,11 +114,7 @@ fn unreachable_server_is_exit_2_and_hides_the_password() {
 #[test]
 fn missing_database_is_exit_2_naming_it() {
     let Some(db) = PgDb::new() else { return };
-    let url = db
-        .url()
-        .rsplit_once('/')
-        .map(|(base, _)| format!("{base}/sa_no_such_database"))
-        .expect("url");
+    let url = crate::support::with_database(&db.url(), "sa_no_such_database");
     let run = check(&url, &[]);
     assert_eq!(run.code, 2);
     assert!(

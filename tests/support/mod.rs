@@ -61,6 +61,28 @@ pub fn check(url: &str, args: &[&str]) -> Run {
     run(bin().arg("check").arg("--database-url").arg(url).args(args))
 }
 
+/// A database name no other test (or test run) uses: process, counter, nanoseconds.
+pub fn unique_db_name() -> String {
+    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    format!(
+        "sa_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0)
+    )
+}
+
+/// `admin` (a server URL ending in a database) pointed at database `name` instead.
+pub fn with_database(admin: &str, name: &str) -> String {
+    match admin.rsplit_once('/') {
+        Some((base, _)) => format!("{base}/{name}"),
+        None => panic!("admin URL {admin} has no database part"),
+    }
+}
+
 /// A database a test owns, on any backend.
 pub trait TestDb {
     fn url(&self) -> String;

@@ -1,7 +1,5 @@
 //! MariaDB/MySQL for tests: a fresh database per test on the machine's server, dropped on drop.
 
-use std::sync::atomic::{AtomicU32, Ordering};
-
 use mysql_async::prelude::Queryable;
 
 use super::pg::unavailable;
@@ -12,8 +10,6 @@ pub fn admin_url() -> String {
     std::env::var("SESSION_AUDIT_TEST_MYSQL")
         .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
 }
-
-static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -41,15 +37,7 @@ pub struct MysqlDb {
 impl MysqlDb {
     pub fn new() -> Option<Self> {
         let admin = admin_url();
-        let name = format!(
-            "sa_test_{}_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.subsec_nanos())
-                .unwrap_or(0)
-        );
+        let name = super::unique_db_name();
         if let Err(e) = run_statements(&admin, &format!("CREATE DATABASE `{name}`")) {
             unavailable("MariaDB/MySQL", &format!("{admin}: {e}"));
             return None;
@@ -67,10 +55,7 @@ impl MysqlDb {
 
 impl TestDb for MysqlDb {
     fn url(&self) -> String {
-        match self.admin.rsplit_once('/') {
-            Some((base, _)) => format!("{base}/{}", self.name),
-            None => panic!("admin URL {} has no database part", self.admin),
-        }
+        super::with_database(&self.admin, &self.name)
     }
 
     fn exec(&self, sql: &str) {

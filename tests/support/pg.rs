@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::{Backend, TestDb};
 
@@ -26,8 +25,6 @@ pub fn unavailable(what: &str, why: &str) {
     eprintln!("SKIPPED: {what} unavailable ({why}); set CI=1 to make this a failure");
 }
 
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
 /// A database of its own on the machine's PostgreSQL, dropped on drop.
 pub struct PgDb {
     name: String,
@@ -44,15 +41,7 @@ impl PgDb {
                 return None;
             }
         };
-        let name = format!(
-            "sa_test_{}_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.subsec_nanos())
-                .unwrap_or(0)
-        );
+        let name = super::unique_db_name();
         client
             .batch_execute(&format!("CREATE DATABASE \"{name}\""))
             .expect("create test database");
@@ -67,10 +56,7 @@ impl PgDb {
 
 impl TestDb for PgDb {
     fn url(&self) -> String {
-        match self.admin.rsplit_once('/') {
-            Some((base, _)) => format!("{base}/{}", self.name),
-            None => panic!("admin URL {} has no database part", self.admin),
-        }
+        super::with_database(&self.admin, &self.name)
     }
 
     fn exec(&self, sql: &str) {
