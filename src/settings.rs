@@ -134,6 +134,16 @@ pub struct Vocabulary {
     pub default_session_type: String,
 }
 
+impl Vocabulary {
+    /// A booking that is still to happen: its status is neither not-scheduled nor finished.
+    /// NULL and unknown statuses count as active (an unknown state must not pass).
+    pub fn is_active(&self, status: Option<&str>) -> bool {
+        status.is_none_or(|s| {
+            !self.not_scheduled.iter().any(|n| n == s) && !self.finished.iter().any(|f| f == s)
+        })
+    }
+}
+
 /// A known exception: these rows of this check do not fail it, until `expires`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Waiver {

@@ -2,9 +2,7 @@
 //! `current_participants` must equal its bookings that are not canceled; those must not exceed
 //! `max_participants`; an individual session holds one booking and has a maximum of one.
 
-use diesel::QueryableByName;
-use diesel::sql_types::BigInt;
-
+use super::session_load::session_load;
 use super::{CheckContext, CheckError, CheckSpec, sql};
 use crate::report::{Cell, CheckResult, IdKind, Rows, count_of, has};
 use crate::settings::{Severity, TableRole};
@@ -21,6 +19,7 @@ pub const SPEC: CheckSpec = CheckSpec {
                 "session_type",
                 "max_participants",
                 "current_participants",
+                "visibility",
             ],
         ),
         (TableRole::Bookings, &["id", "service_session_id", "status"]),
@@ -30,27 +29,8 @@ pub const SPEC: CheckSpec = CheckSpec {
     doc: include_str!("../../docs/checks/capacity.md"),
 };
 
-#[derive(QueryableByName)]
-struct Counts {
-    #[diesel(sql_type = BigInt)]
-    count_mismatch: i64,
-    #[diesel(sql_type = BigInt)]
-    over_capacity: i64,
-    #[diesel(sql_type = BigInt)]
-    individual_overbooked: i64,
-    #[diesel(sql_type = BigInt)]
-    individual_max_not_one: i64,
-    #[diesel(sql_type = BigInt)]
-    sessions: i64,
-}
-
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
-    let counts: Vec<Counts> = ctx.load(sql!("capacity")).await?;
-    let Some(c) = counts.first() else {
-        return Err(CheckError::BadData(
-            "the capacity query returned no row".into(),
-        ));
-    };
+    let c = session_load(ctx).await?;
     let problems = [
         ("current_participants_mismatch", c.count_mismatch),
         ("over_capacity", c.over_capacity),
@@ -61,7 +41,7 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
     for (problem, count) in problems {
         rows.push(vec![Cell::Text(problem.into()), Cell::Int(count)]);
     }
-    let total = c.sessions;
+    let total = c.sessions_with_capacity_problems;
     let offenders = ctx.offenders(total, sql!("capacity_sample")).await?;
     let summary = if total == 0 {
         "Every session's participant counts agree with its bookings.".to_owned()

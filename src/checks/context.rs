@@ -9,7 +9,9 @@
 use std::collections::BTreeSet;
 
 use super::CheckId;
+use super::booking_join::JoinGroup;
 use super::profile::BookingGroup;
+use super::session_load::SessionLoad;
 use crate::db::types::IdRow;
 use crate::db::{BackendKind, QueryError, Row, Schema, Snapshot};
 use crate::report::{CheckResult, Rows, SampleIds, Status};
@@ -39,6 +41,8 @@ pub enum CheckError {
 #[derive(Default)]
 pub struct Shared {
     pub(super) bookings_profile: tokio::sync::OnceCell<Vec<BookingGroup>>,
+    pub(super) booking_join: tokio::sync::OnceCell<Vec<JoinGroup>>,
+    pub(super) session_load: tokio::sync::OnceCell<SessionLoad>,
 }
 
 pub struct CheckContext<'a> {
@@ -127,6 +131,18 @@ pub fn audit_bindings(settings: &AuditSettings, schema: &Schema, backend: Backen
         )
         .column("legacy_end", "b", "end_time", has(&t.bookings, "end_time"))
         .column("duration", "s", "duration", has(&t.sessions, "duration"))
+        .column(
+            "max_participants",
+            "s",
+            "max_participants",
+            has(&t.sessions, "max_participants"),
+        )
+        .column(
+            "current_participants",
+            "s",
+            "current_participants",
+            has(&t.sessions, "current_participants"),
+        )
         .int("sample_limit", settings.sample.as_sql_limit())
 }
 

@@ -5,31 +5,21 @@
 use diesel::QueryableByName;
 use diesel::sql_types::BigInt;
 
+use super::booking_join::{self, booking_join, total};
 use super::{CheckContext, CheckError, CheckSpec, sql};
 use crate::db::types::AnyInteger;
 use crate::report::{Cell, CheckResult, IdKind, Rows, count_of};
-use crate::settings::{Severity, TableRole};
+use crate::settings::Severity;
 
 pub const SPEC: CheckSpec = CheckSpec {
     id: "dangling-session",
     title: "Every session a booking references exists",
     severity: Severity::Error,
-    needs: &[
-        (TableRole::Bookings, &["id", "service_session_id"]),
-        (TableRole::Sessions, &["id"]),
-    ],
+    needs: booking_join::READS,
     skip_without: &[],
     sample_kind: IdKind::Booking,
     doc: include_str!("../../docs/checks/dangling-session.md"),
 };
-
-#[derive(QueryableByName)]
-struct Counts {
-    #[diesel(sql_type = BigInt)]
-    bookings: i64,
-    #[diesel(sql_type = BigInt)]
-    missing_sessions: i64,
-}
 
 #[derive(QueryableByName)]
 struct Missing {
@@ -40,13 +30,13 @@ struct Missing {
 }
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
-    let counts: Vec<Counts> = ctx.load(sql!("dangling_session")).await?;
-    let (bookings, missing) = counts
-        .first()
-        .map_or((0, 0), |c| (c.bookings, c.missing_sessions));
+    let bookings = total(&booking_join(ctx).await?, |g| g.dangling);
     let mut rows = Rows::new(&["service_session_id", "bookings"]);
+    let mut missing = 0;
     if bookings > 0 {
+        // One row per missing session: only read when something dangles.
         let found: Vec<Missing> = ctx.load(sql!("dangling_session_rows")).await?;
+        missing = found.len() as i64;
         for m in found {
             rows.push(vec![Cell::Int(m.service_session_id), Cell::Int(m.bookings)]);
         }

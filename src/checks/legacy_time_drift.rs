@@ -3,8 +3,9 @@
 //! reads the booking, new code the session. Skipped once the legacy columns are gone.
 
 use diesel::QueryableByName;
-use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel::sql_types::{Nullable, Text};
 
+use super::booking_join::{self, booking_join, total};
 use super::{CheckContext, CheckError, CheckSpec, sql};
 use crate::db::types::AnyInteger;
 use crate::report::{Cell, CheckResult, IdKind, Rows, count_of, has};
@@ -18,26 +19,11 @@ pub const SPEC: CheckSpec = CheckSpec {
     id: "legacy-time-drift",
     title: "Legacy booking times agree with their session",
     severity: Severity::Error,
-    needs: &[
-        (TableRole::Bookings, &["id", "service_session_id"]),
-        (TableRole::Sessions, &["id", "start_time", "end_time"]),
-    ],
+    needs: booking_join::READS,
     skip_without: &[(TableRole::Bookings, &["start_time", "end_time"])],
     sample_kind: IdKind::Booking,
     doc: include_str!("../../docs/checks/legacy-time-drift.md"),
 };
-
-#[derive(QueryableByName)]
-struct Counts {
-    #[diesel(sql_type = BigInt)]
-    drifted: i64,
-    #[diesel(sql_type = BigInt)]
-    start_drift: i64,
-    #[diesel(sql_type = BigInt)]
-    end_drift: i64,
-    #[diesel(sql_type = BigInt)]
-    unreadable: i64,
-}
 
 #[derive(QueryableByName)]
 struct Drift {
@@ -55,15 +41,11 @@ struct Drift {
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
     let tolerance = ctx.settings.check(ctx.id).tolerance_seconds as i64;
-    let counts: Vec<Counts> = ctx
-        .load_with(sql!(ctx, "legacy_time_drift"), |b| {
-            b.int("tolerance_seconds", tolerance)
-        })
-        .await?;
-    let c = counts.first().map_or((0, 0, 0, 0), |c| {
-        (c.drifted, c.start_drift, c.end_drift, c.unreadable)
-    });
-    let (drifted, start_drift, end_drift, unreadable) = c;
+    let groups = booking_join(ctx).await?;
+    let drifted = total(&groups, |g| g.drifted);
+    let start_drift = total(&groups, |g| g.start_drift);
+    let end_drift = total(&groups, |g| g.end_drift);
+    let unreadable = total(&groups, |g| g.unreadable_drift);
     if unreadable > 0 {
         return Err(CheckError::BadData(format!(
             "{} have a start or end time, on the booking or its session, that is not a timestamp; fix those values",

@@ -5,6 +5,7 @@
 //! the [`runner`] gathers into the report, after applying waivers' expiry, thresholds and
 //! severity, which are the same for every check.
 
+mod booking_join;
 mod capacity;
 mod context;
 mod coverage;
@@ -19,6 +20,7 @@ mod reminder_readiness;
 mod rollback_safety;
 pub mod runner;
 mod service_mismatch;
+mod session_load;
 mod session_time_range;
 mod status_vocabulary;
 mod type_distribution;

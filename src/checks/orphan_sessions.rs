@@ -2,9 +2,7 @@
 //! one per 1-to-1 booking, so an orphan was left by a deleted booking or a failed creation.
 //! Information by default: harmless to the schedule, but it holds a slot in calendars.
 
-use diesel::QueryableByName;
-use diesel::sql_types::BigInt;
-
+use super::session_load::session_load;
 use super::{CheckContext, CheckError, CheckSpec, sql};
 use crate::report::{CheckResult, IdKind, Rows};
 use crate::settings::{Severity, TableRole};
@@ -15,22 +13,15 @@ pub const SPEC: CheckSpec = CheckSpec {
     severity: Severity::Info,
     needs: &[
         (TableRole::Sessions, &["id", "session_type", "visibility"]),
-        (TableRole::Bookings, &["service_session_id"]),
+        (TableRole::Bookings, &["service_session_id", "status"]),
     ],
     skip_without: &[],
     sample_kind: IdKind::Session,
     doc: include_str!("../../docs/checks/orphan-sessions.md"),
 };
 
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    orphans: i64,
-}
-
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
-    let counts: Vec<Count> = ctx.load(sql!("orphan_sessions")).await?;
-    let orphans = counts.first().map_or(0, |c| c.orphans);
+    let orphans = session_load(ctx).await?.orphan_sessions;
     let offenders = ctx
         .offenders(orphans, sql!("orphan_sessions_sample"))
         .await?;

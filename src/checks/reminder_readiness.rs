@@ -3,62 +3,50 @@
 //! booking start_time only where there is no session (the guide's `get_start_time()`). Active
 //! means a status neither not-scheduled nor finished; unknown and NULL statuses count.
 
-use diesel::QueryableByName;
-use diesel::sql_types::{BigInt, Bool, Nullable, Text};
-
+use super::booking_join::{self, JoinGroup, booking_join};
 use super::{CheckContext, CheckError, CheckSpec, sql};
 use crate::report::{Cell, CheckResult, IdKind, Rows, count_of, has};
-use crate::settings::{Severity, TableRole};
+use crate::settings::Severity;
 
 pub const SPEC: CheckSpec = CheckSpec {
     id: "reminder-readiness",
     title: "Every active booking has a start time reminders can use",
     severity: Severity::Error,
-    needs: &[
-        (TableRole::Bookings, &["id", "service_session_id", "status"]),
-        (TableRole::Sessions, &["id", "start_time"]),
-    ],
+    needs: booking_join::READS,
     skip_without: &[],
     sample_kind: IdKind::Booking,
     doc: include_str!("../../docs/checks/reminder-readiness.md"),
 };
 
-#[derive(QueryableByName)]
-struct Group {
-    #[diesel(sql_type = Bool)]
-    has_session: bool,
-    #[diesel(sql_type = Nullable<Text>)]
-    status: Option<String>,
-    #[diesel(sql_type = Bool)]
-    start_missing: bool,
-    #[diesel(sql_type = Bool)]
-    upcoming: bool,
-    #[diesel(sql_type = BigInt)]
-    count: i64,
-    #[diesel(sql_type = BigInt)]
-    unreadable: i64,
-}
-
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
-    let groups: Vec<Group> = ctx.load(sql!(ctx, "reminder_readiness")).await?;
-    let unreadable: i64 = groups.iter().map(|g| g.unreadable).sum();
+    let vocabulary = &ctx.settings.vocabulary;
+    let groups: Vec<JoinGroup> = booking_join(ctx)
+        .await?
+        .into_iter()
+        .filter(|g| vocabulary.is_active(g.status.as_deref()))
+        .collect();
+    let unreadable: i64 = groups.iter().map(|g| g.unreadable_start).sum();
     if unreadable > 0 {
         return Err(CheckError::BadData(format!(
             "{} have an effective start time that is not a timestamp; fix those values",
             count_of(unreadable, "active booking", "active bookings")
         )));
     }
-    let active: i64 = groups.iter().map(|g| g.count).sum();
-    let upcoming: i64 = groups.iter().filter(|g| g.upcoming).map(|g| g.count).sum();
-    let mut missing: Vec<&Group> = groups.iter().filter(|g| g.start_missing).collect();
+    let active: i64 = groups.iter().map(|g| g.bookings).sum();
+    let upcoming: i64 = groups
+        .iter()
+        .filter(|g| g.upcoming)
+        .map(|g| g.bookings)
+        .sum();
+    let mut missing: Vec<&JoinGroup> = groups.iter().filter(|g| g.start_missing).collect();
     missing.sort_by(|a, b| (a.has_session, &a.status).cmp(&(b.has_session, &b.status)));
-    let total: i64 = missing.iter().map(|g| g.count).sum();
+    let total: i64 = missing.iter().map(|g| g.bookings).sum();
     let mut rows = Rows::new(&["has_session", "status", "count"]);
     for g in &missing {
         rows.push(vec![
             Cell::Bool(g.has_session),
             Cell::text(g.status.clone()),
-            Cell::Int(g.count),
+            Cell::Int(g.bookings),
         ]);
     }
     let offenders = ctx

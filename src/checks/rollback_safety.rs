@@ -3,51 +3,29 @@
 //! times, and those without a legacy start_time lose their schedule. A warning by default: the
 //! data is fine today, the rollback plan is not.
 
-use diesel::QueryableByName;
-use diesel::sql_types::BigInt;
-
+use super::booking_join::{self, booking_join, total};
+use super::session_load::session_load;
 use super::{CheckContext, CheckError, CheckSpec, sql};
 use crate::report::{CheckResult, IdKind, Rows, count_of};
-use crate::settings::{Severity, TableRole};
+use crate::settings::Severity;
 
 pub const SPEC: CheckSpec = CheckSpec {
     id: "rollback-safety",
     title: "Rolling back services.0019 loses no schedule",
     severity: Severity::Warning,
-    needs: &[
-        (TableRole::Sessions, &["id", "session_type", "visibility"]),
-        (TableRole::Bookings, &["id", "service_session_id"]),
-    ],
+    needs: booking_join::READS,
     skip_without: &[],
     sample_kind: IdKind::Session,
     doc: include_str!("../../docs/checks/rollback-safety.md"),
 };
 
-#[derive(QueryableByName)]
-struct Counts {
-    #[diesel(sql_type = BigInt)]
-    sessions: i64,
-    #[diesel(sql_type = BigInt)]
-    bookings: i64,
-    #[diesel(sql_type = BigInt)]
-    bookings_losing_schedule: i64,
-    #[diesel(sql_type = BigInt)]
-    sessions_losing_schedule: i64,
-}
-
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
-    let counts: Vec<Counts> = ctx.load(sql!("rollback_safety")).await?;
-    let Some(c) = counts.first() else {
-        return Err(CheckError::BadData(
-            "the rollback query returned no row".into(),
-        ));
-    };
-    let (sessions, bookings, lost, lost_sessions) = (
-        c.sessions,
-        c.bookings,
-        c.bookings_losing_schedule,
-        c.sessions_losing_schedule,
-    );
+    // Bookings are counted in the booking join, sessions in the sessions' load.
+    let groups = booking_join(ctx).await?;
+    let bookings = total(&groups, |g| g.individual);
+    let lost = total(&groups, |g| g.individual_losing);
+    let load = session_load(ctx).await?;
+    let (sessions, lost_sessions) = (load.individual_sessions, load.sessions_losing_schedule);
     let offenders = ctx
         .offenders(lost_sessions, sql!("rollback_safety_sample"))
         .await?;

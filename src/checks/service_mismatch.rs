@@ -5,22 +5,17 @@
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Nullable};
 
+use super::booking_join::{self, booking_join, total};
 use super::{CheckContext, CheckError, CheckSpec, sql};
 use crate::db::types::AnyInteger;
 use crate::report::{Cell, CheckResult, IdKind, Rows, count_of, has};
-use crate::settings::{Severity, TableRole};
+use crate::settings::Severity;
 
 pub const SPEC: CheckSpec = CheckSpec {
     id: "service-mismatch",
     title: "Bookings and their sessions are for the same service",
     severity: Severity::Error,
-    needs: &[
-        (
-            TableRole::Bookings,
-            &["id", "service_id", "service_session_id"],
-        ),
-        (TableRole::Sessions, &["id", "service_id"]),
-    ],
+    needs: booking_join::READS,
     skip_without: &[],
     sample_kind: IdKind::Booking,
     doc: include_str!("../../docs/checks/service-mismatch.md"),
@@ -37,9 +32,14 @@ struct Pair {
 }
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
-    let mut pairs: Vec<Pair> = ctx.load(sql!("service_mismatch")).await?;
+    let total = total(&booking_join(ctx).await?, |g| g.service_mismatch);
+    let mut pairs: Vec<Pair> = if total > 0 {
+        // The pairs of services: only read when something mismatches.
+        ctx.load(sql!("service_mismatch")).await?
+    } else {
+        Vec::new()
+    };
     pairs.sort_by_key(|p| (p.booking_service_id, p.session_service_id));
-    let total: i64 = pairs.iter().map(|p| p.count).sum();
     let mut rows = Rows::new(&["booking_service_id", "session_service_id", "count"]);
     for p in &pairs {
         let id = |v: Option<i64>| v.map_or(Cell::Null, Cell::Int);

@@ -1,0 +1,56 @@
+-- The booking join (see booking_join.postgres.sql), for SQLite, whose times are text in
+-- several forms: the effective start is normalized to UTC with strftime() before it is
+-- compared with now, and legacy times are compared with their session's as julianday() (UTC,
+-- millisecond precision: differences under half a millisecond are not drift). Text that is
+-- not a full date and time is counted in unreadable_start / unreadable_drift and refused.
+-- The inner subquery carries LIMIT -1 so SQLite does not flatten it and evaluate each
+-- strftime()/julianday() once per reference.
+SELECT n.has_session AS has_session,
+       n.status AS status,
+       (n.effective_start IS NULL) AS start_missing,
+       (n.start_utc > strftime('%Y-%m-%d %H:%M:%f', 'now')) IS TRUE AS upcoming,
+       COUNT(*) AS bookings,
+       COUNT(CASE WHEN n.effective_start IS NOT NULL AND n.start_utc IS NULL THEN 1 END) AS unreadable_start,
+       COUNT(CASE WHEN n.dangling THEN 1 END) AS dangling,
+       COUNT(CASE WHEN n.service_mismatch THEN 1 END) AS service_mismatch,
+       COUNT(CASE WHEN n.start_drift OR n.end_drift THEN 1 END) AS drifted,
+       COUNT(CASE WHEN n.start_drift THEN 1 END) AS start_drift,
+       COUNT(CASE WHEN n.end_drift THEN 1 END) AS end_drift,
+       COUNT(CASE WHEN n.unreadable_drift THEN 1 END) AS unreadable_drift,
+       COUNT(CASE WHEN n.individual THEN 1 END) AS individual,
+       COUNT(CASE WHEN n.individual AND n.legacy_start_missing THEN 1 END) AS individual_losing
+FROM (
+    SELECT t.has_session, t.status, t.effective_start, t.dangling, t.service_mismatch,
+           t.individual, t.legacy_start_missing,
+           CASE WHEN typeof(t.effective_start) = 'text' AND length(t.effective_start) >= 19
+                THEN strftime('%Y-%m-%d %H:%M:%f', t.effective_start)
+           END AS start_utc,
+           (t.has_s AND t.bs IS NOT NULL AND (t.ss IS NULL OR abs(t.bs - t.ss) * 86400.0 > :tolerance_seconds + 0.0005)) AS start_drift,
+           (t.has_s AND t.be IS NOT NULL AND (t.se IS NULL OR abs(t.be - t.se) * 86400.0 > :tolerance_seconds + 0.0005)) AS end_drift,
+           (t.has_s AND ((t.b_start IS NOT NULL AND t.bs IS NULL) OR (t.s_start IS NOT NULL AND t.ss IS NULL)
+                         OR (t.b_end IS NOT NULL AND t.be IS NULL) OR (t.s_end IS NOT NULL AND t.se IS NULL))) AS unreadable_drift
+    FROM (
+        SELECT (b.service_session_id IS NOT NULL) AS has_session,
+               (s.id IS NOT NULL) AS has_s,
+               b.status AS status,
+               CASE WHEN b.service_session_id IS NOT NULL THEN s.start_time ELSE :legacy_start END AS effective_start,
+               (b.service_session_id IS NOT NULL AND s.id IS NULL) AS dangling,
+               (s.id IS NOT NULL
+                AND (b.service_id <> s.service_id
+                     OR (b.service_id IS NULL AND s.service_id IS NOT NULL)
+                     OR (b.service_id IS NOT NULL AND s.service_id IS NULL))) AS service_mismatch,
+               (s.id IS NOT NULL AND :exact_session_type IN (:individual_type)
+                AND :exact_visibility IN (:individual_visibility)) AS individual,
+               (:legacy_start IS NULL) AS legacy_start_missing,
+               :legacy_start AS b_start, s.start_time AS s_start, :legacy_end AS b_end, s.end_time AS s_end,
+               CASE WHEN typeof(:legacy_start) = 'text' AND length(:legacy_start) >= 19 THEN julianday(:legacy_start) END AS bs,
+               CASE WHEN typeof(s.start_time) = 'text' AND length(s.start_time) >= 19 THEN julianday(s.start_time) END AS ss,
+               CASE WHEN typeof(:legacy_end) = 'text' AND length(:legacy_end) >= 19 THEN julianday(:legacy_end) END AS be,
+               CASE WHEN typeof(s.end_time) = 'text' AND length(s.end_time) >= 19 THEN julianday(s.end_time) END AS se
+        FROM :"bookings" AS b
+        LEFT JOIN :"sessions" AS s ON s.id = b.service_session_id
+        LIMIT -1
+    ) AS t
+    LIMIT -1
+) AS n
+GROUP BY n.has_session, n.status, (n.effective_start IS NULL), (n.start_utc > strftime('%Y-%m-%d %H:%M:%f', 'now')) IS TRUE

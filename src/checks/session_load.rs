@@ -1,0 +1,45 @@
+//! The sessions' load: every session with the counts of its bookings, that three checks share.
+//!
+//! One grouping of the bookings by session, joined to the sessions, gives capacity's problems,
+//! orphan-sessions' count and rollback-safety's sessions in one row. Made on first use and
+//! kept for the rest of the audit (same snapshot, same answer).
+
+use diesel::QueryableByName;
+use diesel::sql_types::BigInt;
+
+use super::{CheckContext, CheckError, sql};
+
+#[derive(Debug, Clone, QueryableByName)]
+pub struct SessionLoad {
+    #[diesel(sql_type = BigInt)]
+    pub count_mismatch: i64,
+    #[diesel(sql_type = BigInt)]
+    pub over_capacity: i64,
+    #[diesel(sql_type = BigInt)]
+    pub individual_overbooked: i64,
+    #[diesel(sql_type = BigInt)]
+    pub individual_max_not_one: i64,
+    #[diesel(sql_type = BigInt)]
+    pub sessions_with_capacity_problems: i64,
+    #[diesel(sql_type = BigInt)]
+    pub individual_sessions: i64,
+    #[diesel(sql_type = BigInt)]
+    pub orphan_sessions: i64,
+    #[diesel(sql_type = BigInt)]
+    pub sessions_losing_schedule: i64,
+}
+
+/// The load, read on first use.
+pub async fn session_load(ctx: &mut CheckContext<'_>) -> Result<SessionLoad, CheckError> {
+    let shared = ctx.shared;
+    let load = shared
+        .session_load
+        .get_or_try_init(|| async {
+            let rows: Vec<SessionLoad> = ctx.load(sql!("session_load")).await?;
+            rows.into_iter().next().ok_or_else(|| {
+                CheckError::BadData("the sessions' load query returned no row".into())
+            })
+        })
+        .await?;
+    Ok(load.clone())
+}
