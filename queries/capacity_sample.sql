@@ -1,4 +1,4 @@
--- capacity: the first ids of sessions with any capacity problem (see capacity.sql).
+-- capacity: the first ids of sessions with any capacity problem (see session_load.sql).
 -- ORDER BY id + 0: the planner then sorts the few matches instead of walking the primary key in
 -- order through the whole table (offending rows are rare, and often the newest).
 SELECT x.id AS id

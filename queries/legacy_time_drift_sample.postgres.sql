@@ -1,4 +1,4 @@
--- legacy-time-drift: the first ids of drifted bookings (see legacy_time_drift.postgres.sql).
+-- legacy-time-drift: the first ids of drifted bookings (see booking_join.postgres.sql).
 -- ORDER BY id + 0: the planner then sorts the few matches instead of walking the primary key in
 -- order through the whole table (offending rows are rare, and often the newest).
 SELECT CAST(b.id AS BIGINT) AS id

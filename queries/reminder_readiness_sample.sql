@@ -1,5 +1,5 @@
 -- reminder-readiness: the first ids of active bookings with no effective start time: their
--- reminders can never fire (see reminder_readiness.postgres.sql).
+-- reminders can never fire (see booking_join.postgres.sql).
 -- ORDER BY id + 0: the planner then sorts the few matches instead of walking the primary key in
 -- order through the whole table (offending rows are rare, and often the newest).
 SELECT b.id AS id

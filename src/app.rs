@@ -47,16 +47,53 @@ async fn check(args: &CheckArgs) -> Result<u8, AuditError> {
             return Err(e);
         }
     };
-    let report = audit(
+    let audited = audit(
         &plan.url,
         plan.options,
         plan.jobs,
         &plan.settings,
         &plan.checks,
-    )
-    .await;
+    );
+    let report = tokio::select! {
+        report = audited => report,
+        signal = interrupted() => {
+            // Dropping the audit closes its connections (the server rolls back the read-only
+            // transaction) and removes any spool; nothing has been written yet.
+            let e = AuditError::Interrupted { signal };
+            emit_stopped(&e, &plan.url.redacted, &plan.output);
+            return Err(e);
+        }
+    };
     emit(&report, &plan.output)?;
     Ok(report.verdict().exit_code())
+}
+
+/// Resolves when the user presses Ctrl-C (SIGINT) or a CI runner cancels the job (SIGTERM),
+/// with the signal's name. The report is written after the audit in one synchronous step, so
+/// an interruption always lands before it: a report file is either whole or absent.
+async fn interrupted() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
+            (Ok(mut int), Ok(mut term)) => tokio::select! {
+                _ = int.recv() => "Ctrl-C (SIGINT)",
+                _ = term.recv() => "SIGTERM",
+            },
+            // Without signal handlers the default action (termination) still applies.
+            _ => std::future::pending().await,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        match tokio::signal::ctrl_c().await {
+            Ok(()) => "Ctrl-C",
+            Err(_) => std::future::pending().await,
+        }
+    }
 }
 
 async fn demo(args: &DemoArgs) -> Result<u8, AuditError> {

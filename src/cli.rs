@@ -25,7 +25,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Audit a database, read-only, and exit 0 (pass), 1 (a check failed) or 2 (error).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Write a demo SQLite database with known defects, then audit it.
     Demo(DemoArgs),
     /// Write a commented default configuration file (session-audit.toml).
@@ -55,6 +55,11 @@ pub struct CheckArgs {
     /// file:PATH or a plain SQLite file path. Example: --database-url postgres://audit@db/prod
     #[arg(long, env = "DATABASE_URL", hide_env_values = true, value_name = "URL")]
     pub database_url: Option<String>,
+
+    /// Read the database URL from this file (first line), so its password is not on the
+    /// command line where `ps` shows it. PostgreSQL also takes PGPASSWORD and ~/.pgpass.
+    #[arg(long, value_name = "PATH", conflicts_with = "database_url")]
+    pub database_url_file: Option<PathBuf>,
 
     /// The configuration file. Default: ./session-audit.toml when it exists (see `init`).
     #[arg(long, value_name = "PATH")]

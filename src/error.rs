@@ -62,6 +62,14 @@ pub enum AuditError {
     #[error("cannot create the demo database {path}: {reason}")]
     Demo { path: PathBuf, reason: String },
 
+    #[error(
+        "interrupted by {signal} before the audit finished: nothing was verified and no report file was left half-written; run it again"
+    )]
+    Interrupted { signal: &'static str },
+
+    #[error("cannot read the database URL from {path}: {reason}; check --database-url-file")]
+    UrlFile { path: PathBuf, reason: String },
+
     #[error("invalid option: {0}")]
     Usage(String),
 

@@ -40,11 +40,8 @@ impl OutputPlan {
 
 impl CheckPlan {
     pub fn from_args(args: &CheckArgs) -> Result<Self, AuditError> {
-        let raw_url = args
-            .database_url
-            .as_deref()
-            .ok_or(AuditError::NoDatabaseUrl)?;
-        let url = DatabaseUrl::parse(raw_url)?;
+        let raw_url = database_url(args)?;
+        let url = DatabaseUrl::parse(&raw_url)?;
         let settings = settings_from_args(args)?;
         let checks = settings.enabled_checks();
         Ok(CheckPlan {
@@ -112,4 +109,33 @@ fn settings_from_args(args: &CheckArgs) -> Result<AuditSettings, AuditError> {
         ));
     }
     Ok(settings)
+}
+
+/// The URL from `--database-url-file`, `--database-url` or `DATABASE_URL`. A password typed
+/// on the command line is visible to every user of the machine in `ps`: it works, with a
+/// warning that names the safer ways.
+fn database_url(args: &CheckArgs) -> Result<String, AuditError> {
+    if let Some(path) = &args.database_url_file {
+        let text = std::fs::read_to_string(path).map_err(|e| AuditError::UrlFile {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        return text
+            .lines()
+            .map(str::trim)
+            .find(|line| !line.is_empty())
+            .map(str::to_owned)
+            .ok_or_else(|| AuditError::UrlFile {
+                path: path.clone(),
+                reason: "it is empty".into(),
+            });
+    }
+    let url = args.database_url.clone().ok_or(AuditError::NoDatabaseUrl)?;
+    let from_environment = std::env::var("DATABASE_URL").is_ok_and(|env| env == url);
+    if !from_environment && crate::db::credentials::has_password(&url) {
+        eprintln!(
+            "warning: the password in --database-url is visible to other users of this machine (ps); pass the URL in DATABASE_URL or --database-url-file, or the password in PGPASSWORD or ~/.pgpass"
+        );
+    }
+    Ok(url)
 }

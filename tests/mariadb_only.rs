@@ -239,3 +239,79 @@ fn wrong_password_is_exit_2_and_the_password_never_appears() {
     }
     run_statements(&admin_url(), &format!("DROP USER '{user}'@'%'")).expect("drop user");
 }
+
+/// What an audit could change on MariaDB: every table's checksum and the tables there are.
+fn mysql_fingerprint(db: &MysqlDb) -> Vec<String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(async {
+            let mut conn = mysql_async::Conn::from_url(db.url())
+                .await
+                .expect("connect");
+            let tables: Vec<String> = conn
+                .query("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name")
+                .await
+                .expect("list tables");
+            let mut seen = Vec::new();
+            for table in tables {
+                let sum: Option<(String, Option<i64>)> = conn
+                    .query_first(format!("CHECKSUM TABLE `{table}`"))
+                    .await
+                    .expect("checksum");
+                seen.push(format!("{sum:?}"));
+            }
+            seen
+        })
+}
+
+/// Every check runs as a user granted nothing but SELECT on the database, and gives the
+/// report root gets; no table changed.
+#[test]
+fn a_select_only_user_audits_everything_and_writes_nothing() {
+    let Some(db) = MysqlDb::new() else { return };
+    Fixture::clean()
+        .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
+        .booking(11, Some(999), Some("cancelled"), None)
+        .after("UPDATE services_servicesession SET current_participants = 7 WHERE id = 3")
+        .create(&db);
+    // User names are at most 80 characters on MariaDB (32 on MySQL): keep it short.
+    let user = format!("sa_r{}", &db.name()[db.name().len().saturating_sub(12)..]);
+    run_statements(
+        &admin_url(),
+        &format!(
+            "CREATE USER '{user}'@'%' IDENTIFIED BY 'reader-pw';\nCREATE USER '{user}'@'localhost' IDENTIFIED BY 'reader-pw';\nGRANT SELECT ON `{0}`.* TO '{user}'@'%';\nGRANT SELECT ON `{0}`.* TO '{user}'@'localhost'",
+            db.name()
+        ),
+    )
+    .expect("create the reader");
+    let reader_url = db
+        .url()
+        .replacen("://root@", &format!("://{user}:reader-pw@"), 1);
+    assert_ne!(reader_url, db.url(), "the test URL names its user");
+    let before = mysql_fingerprint(&db);
+    let as_reader = check(&reader_url, &["--format", "json"]);
+    let as_root = check(&db.url(), &["--format", "json"]);
+    let after = mysql_fingerprint(&db);
+    let _ = run_statements(
+        &admin_url(),
+        &format!("DROP USER '{user}'@'%';\nDROP USER '{user}'@'localhost'"),
+    );
+    assert_eq!(as_reader.code, 1, "{}", as_reader.stderr);
+    let (reader, root) = (as_reader.json(), as_root.json());
+    assert!(
+        reader.checks.iter().all(|c| c.status != "error"),
+        "{}",
+        as_reader.stdout
+    );
+    assert_eq!(reader.checks.len(), 15);
+    for (r, o) in reader.checks.iter().zip(&root.checks) {
+        assert_eq!(
+            (&r.id, &r.status, &r.summary),
+            (&o.id, &o.status, &o.summary)
+        );
+    }
+    assert!(!as_reader.stdout.contains("reader-pw") && !as_reader.stderr.contains("reader-pw"));
+    assert_eq!(before, after, "the audit changed the database");
+}

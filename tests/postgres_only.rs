@@ -243,3 +243,434 @@ fn parallel_checks_share_one_snapshot() {
     seen.dedup();
     assert_eq!(seen.len(), 1, "one snapshot for every connection: {seen:?}");
 }
+
+/// Starts `check` in the background against a database whose bookings table another session
+/// holds locked, and waits until the audit's connection is waiting on that lock: a run that is
+/// certainly in the middle of its work.
+fn audit_waiting_on_a_lock(db: &PgDb, args: &[&str]) -> (std::process::Child, i32) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("session-audit"))
+        .env_remove("DATABASE_URL")
+        .env_remove("PGPASSWORD")
+        .args([
+            "check",
+            "--database-url",
+            &db.url(),
+            "--lock-timeout",
+            "60s",
+        ])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the audit");
+    let mut watcher = db.client();
+    let database = db.name();
+    for _ in 0..200 {
+        let waiting = watcher
+            .query(
+                "SELECT pid FROM pg_stat_activity WHERE datname = $1
+                 AND application_name = 'session-audit' AND wait_event_type = 'Lock'",
+                &[&database],
+            )
+            .expect("read pg_stat_activity");
+        if let Some(row) = waiting.first() {
+            return (child, row.get(0));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let output = child.wait_with_output().expect("the audit ends");
+    panic!(
+        "the audit never waited on the lock: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn connections_of_the_audit(db: &PgDb) -> i64 {
+    db.client()
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'session-audit'",
+            &[&db.name()],
+        )
+        .expect("count connections")
+        .get(0)
+}
+
+/// Ctrl-C (and a CI runner's SIGTERM) in the middle of an audit: exit 2 with one line, a JSON
+/// report that says `error` or no file at all, never a half-written one, and every connection
+/// closed.
+#[test]
+fn an_interrupted_audit_is_exit_2_and_leaves_no_half_written_file() {
+    let Some(db) = PgDb::new() else { return };
+    Fixture::clean().create(&db);
+    for signal in ["INT", "TERM"] {
+        let out = tempfile::tempdir().expect("temp dir");
+        let path = out.path().join("report.json");
+        let path_arg = path.to_string_lossy().into_owned();
+        let mut holder = db.client();
+        let mut tx = holder.transaction().expect("begin");
+        tx.batch_execute("LOCK TABLE bookings_booking IN ACCESS EXCLUSIVE MODE")
+            .expect("lock");
+        let (child, _) = audit_waiting_on_a_lock(
+            &db,
+            &["--format", "json", "--output", &path_arg, "--jobs", "2"],
+        );
+        let killed = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let output = child.wait_with_output().expect("the audit ends");
+        tx.rollback().expect("release the lock");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "SIG{signal}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("interrupted by"), "{stderr}");
+        assert!(stderr.contains("run it again"), "{stderr}");
+        let files: Vec<_> = std::fs::read_dir(out.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(files, ["report.json"], "only the report, no temporary file");
+        let report: crate::support::JsonReport =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("whole");
+        assert_eq!(report.verdict, "error");
+        for _ in 0..50 {
+            if connections_of_the_audit(&db) == 0 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        assert_eq!(connections_of_the_audit(&db), 0, "connections left open");
+    }
+}
+
+/// The server ends the audit's connection in the middle of a query (an administrator's
+/// pg_terminate_backend, a failover): every check that needed it is an error, exit 2.
+#[test]
+fn a_connection_terminated_mid_run_is_exit_2() {
+    let Some(db) = PgDb::new() else { return };
+    Fixture::clean().create(&db);
+    let mut holder = db.client();
+    let mut tx = holder.transaction().expect("begin");
+    tx.batch_execute("LOCK TABLE bookings_booking IN ACCESS EXCLUSIVE MODE")
+        .expect("lock");
+    let (child, pid) = audit_waiting_on_a_lock(&db, &["--format", "json", "--jobs", "1"]);
+    db.client()
+        .execute("SELECT pg_terminate_backend($1)", &[&pid])
+        .expect("terminate");
+    let output = child.wait_with_output().expect("the audit ends");
+    tx.rollback().expect("release the lock");
+    let run = crate::support::Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let report = run.json();
+    assert_eq!(report.verdict, "error");
+    let errors: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|c| c.status == "error")
+        .map(|c| c.summary.as_str())
+        .collect();
+    assert!(!errors.is_empty());
+    assert!(
+        report.checks.iter().all(|c| c.status != "pass"
+            || !["coverage", "make-required-readiness", "status-vocabulary"]
+                .contains(&c.id.as_str())),
+        "no check that reads the bookings may pass on a dead connection"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|s| s.contains("terminat") || s.contains("connection")),
+        "{errors:?}"
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+}
+
+/// The URL requires TLS; this build does not speak it, so the audit refuses rather than
+/// connecting in clear text, and says what to do.
+#[test]
+fn tls_required_by_the_url_is_exit_2_never_clear_text() {
+    let Some(db) = PgDb::new() else { return };
+    Fixture::clean().create(&db);
+    let url = format!("{}?sslmode=require", db.url());
+    let run = check(&url, &["--format", "json"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("TLS"), "{}", run.stderr);
+    assert_eq!(run.json().verdict, "error");
+    assert_eq!(connections_of_the_audit(&db), 0);
+}
+
+/// What an audit could change: every table's contents and the server's own write counters.
+fn pg_fingerprint(db: &PgDb) -> Vec<String> {
+    let mut client = db.client();
+    client
+        .batch_execute("SELECT pg_stat_clear_snapshot()")
+        .expect("fresh statistics");
+    let mut seen: Vec<String> = client
+        .query(
+            "SELECT relname || ' ins=' || n_tup_ins || ' upd=' || n_tup_upd || ' del=' || n_tup_del
+             FROM pg_stat_user_tables ORDER BY relname",
+            &[],
+        )
+        .expect("read statistics")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for table in [
+        "bookings_booking",
+        "services_servicesession",
+        "services_service",
+        "services_servicetype",
+        "django_migrations",
+    ] {
+        let sum: Option<String> = client
+            .query_one(
+                &format!("SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM {table} AS t"),
+                &[],
+            )
+            .expect("checksum")
+            .get(0);
+        seen.push(format!("{table} md5={sum:?}"));
+    }
+    let relations: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace",
+            &[],
+        )
+        .expect("count relations")
+        .get(0);
+    seen.push(format!("relations={relations}"));
+    seen
+}
+
+/// Every check runs under a role that may only SELECT and whose transactions are read-only by
+/// default, with several connections on one exported snapshot, and gives the report a
+/// superuser gets; nothing in the database moved.
+#[test]
+fn a_select_only_read_only_role_audits_everything_and_writes_nothing() {
+    let Some(db) = PgDb::new() else { return };
+    Fixture::clean()
+        .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
+        .booking(11, Some(999), Some("cancelled"), None)
+        .after("UPDATE services_servicesession SET current_participants = 7 WHERE id = 3")
+        .create(&db);
+    let role = format!("{}_reader", db.name());
+    db.exec(&format!(
+        "CREATE ROLE \"{role}\" LOGIN;
+         GRANT USAGE ON SCHEMA public TO \"{role}\";
+         GRANT SELECT ON ALL TABLES IN SCHEMA public TO \"{role}\";
+         ALTER ROLE \"{role}\" SET default_transaction_read_only = on;"
+    ));
+    let reader_url = db.url().replacen("://postgres@", &format!("://{role}@"), 1);
+    assert_ne!(reader_url, db.url(), "the test URL names its user");
+    std::thread::sleep(std::time::Duration::from_millis(600)); // let the fixture's statistics land
+    let before = pg_fingerprint(&db);
+    let as_reader = check(&reader_url, &["--format", "json", "--jobs", "3"]);
+    let as_owner = check(&db.url(), &["--format", "json", "--jobs", "3"]);
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    let after = pg_fingerprint(&db);
+    db.exec(&format!("DROP OWNED BY \"{role}\"; DROP ROLE \"{role}\";"));
+    assert_eq!(as_reader.code, 1, "{}", as_reader.stderr);
+    let (reader, owner) = (as_reader.json(), as_owner.json());
+    assert!(
+        reader.checks.iter().all(|c| c.status != "error"),
+        "{}",
+        as_reader.stdout
+    );
+    assert_eq!(reader.checks.len(), 15);
+    for (r, o) in reader.checks.iter().zip(&owner.checks) {
+        assert_eq!(
+            (&r.id, &r.status, &r.summary),
+            (&o.id, &o.status, &o.summary)
+        );
+    }
+    assert_eq!(before, after, "the audit changed the database");
+}
+
+/// A sentinel password in the URL never reaches any output: not stdout, stderr or the report
+/// file, in any format, on a clean run or on any error path. (The machine's server trusts local
+/// connections, so the URL's password is carried through the whole audit without being needed.)
+#[test]
+fn the_password_never_appears_in_any_output_or_error() {
+    const SENTINEL: &str = "S3ntinel-pw-leak";
+    let Some(db) = PgDb::new() else { return };
+    Fixture::clean()
+        .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
+        .create(&db);
+    let url = db
+        .url()
+        .replacen("://postgres@", &format!("://postgres:{SENTINEL}@"), 1);
+    assert!(url.contains(SENTINEL));
+    let bad_config = tempfile::NamedTempFile::new().expect("temp");
+    std::fs::write(bad_config.path(), "[tables]\nbookings = 5\n").expect("write");
+    let bad_config = bad_config.path().to_string_lossy().into_owned();
+    let scenarios: Vec<(&str, String, Vec<&str>, i32)> = vec![
+        ("clean run", url.clone(), vec![], 1),
+        (
+            "missing table",
+            url.clone(),
+            vec!["--bookings-table", "no_such_table"],
+            2,
+        ),
+        ("bad config", url.clone(), vec!["--config", &bad_config], 2),
+        ("TLS required", format!("{url}?sslmode=require"), vec![], 2),
+        (
+            "unknown parameter",
+            format!("{url}?no_such_parameter=1"),
+            vec![],
+            2,
+        ),
+        (
+            "refused",
+            url.replacen("127.0.0.1:5432", "127.0.0.1:1", 1),
+            vec![],
+            2,
+        ),
+        (
+            "no such database",
+            url.replacen(db.name(), "sa_no_such_db", 1),
+            vec![],
+            2,
+        ),
+    ];
+    for (what, url, extra, code) in &scenarios {
+        for format in ["table", "csv", "json"] {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let file = dir.path().join("report.out");
+            let file_arg = file.to_string_lossy().into_owned();
+            for to_file in [false, true] {
+                let mut args = vec!["--format", format];
+                args.extend(extra.iter().copied());
+                if to_file {
+                    args.extend(["--output", &file_arg]);
+                }
+                let run = check(url, &args);
+                assert_eq!(run.code, *code, "{what}, {format}: {}", run.stderr);
+                let written = std::fs::read_to_string(&file).unwrap_or_default();
+                for (stream, text) in [
+                    ("stdout", &run.stdout),
+                    ("stderr", &run.stderr),
+                    ("file", &written),
+                ] {
+                    assert!(
+                        !text.contains(SENTINEL),
+                        "{what}, {format}: the password is in {stream}:\n{text}"
+                    );
+                }
+                if format == "json" && !to_file {
+                    let report = run.json();
+                    assert!(
+                        report.database.url.contains("***") || report.database.url.is_empty(),
+                        "{what}: {}",
+                        report.database.url
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The password can stay off the command line: PGPASSWORD, a password file, or the URL in a
+/// file. A password file others can read is ignored with a warning, as libpq does; a password
+/// on the command line works with a warning.
+#[test]
+fn the_password_can_come_from_pgpassword_pgpass_or_a_url_file() {
+    let Some(cluster) = PgCluster::start("file-pw") else {
+        return;
+    };
+    let with_password = cluster.url("file-pw");
+    let without = with_password.replacen(":file-pw@", "@", 1);
+    assert_ne!(without, with_password);
+    let no_tables = |run: &crate::support::Run| run.stdout.contains("does not exist");
+
+    let run = crate::support::run(crate::support::bin().env("PGPASSWORD", "file-pw").args([
+        "check",
+        "--format",
+        "json",
+        "--database-url",
+        &without,
+    ]));
+    assert!(no_tables(&run), "PGPASSWORD: {}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pgpass = dir.path().join("pgpass");
+    std::fs::write(
+        &pgpass,
+        "# host:port:db:user:password\n*:*:*:postgres:file-pw\n",
+    )
+    .expect("write");
+    let mode = |m| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(m)).expect("chmod");
+    };
+    mode(0o600);
+    let with_file = || {
+        crate::support::run(crate::support::bin().env("PGPASSFILE", &pgpass).args([
+            "check",
+            "--format",
+            "json",
+            "--database-url",
+            &without,
+        ]))
+    };
+    let run = with_file();
+    assert!(no_tables(&run), ".pgpass: {}", run.stderr);
+    mode(0o644);
+    let run = with_file();
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("has group or world access and is ignored"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("password authentication failed") || run.stderr.contains("password"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("file-pw"), "{}", run.stderr);
+
+    let url_file = dir.path().join("url");
+    std::fs::write(&url_file, format!("{with_password}\n")).expect("write");
+    let run = crate::support::run(crate::support::bin().args([
+        "check",
+        "--format",
+        "json",
+        "--database-url-file",
+        &url_file.to_string_lossy(),
+    ]));
+    assert!(no_tables(&run), "--database-url-file: {}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert!(!run.stdout.contains("file-pw") && !run.stderr.contains("file-pw"));
+
+    let run = check(&with_password, &["--format", "json"]);
+    assert!(no_tables(&run));
+    assert!(
+        run.stderr
+            .contains("warning: the password in --database-url is visible to other users"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("file-pw"));
+
+    let missing = dir.path().join("no-such-file");
+    let run = crate::support::run(crate::support::bin().args([
+        "check",
+        "--database-url-file",
+        &missing.to_string_lossy(),
+    ]));
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("cannot read the database URL from"),
+        "{}",
+        run.stderr
+    );
+}

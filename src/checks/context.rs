@@ -162,6 +162,17 @@ impl CheckContext<'_> {
             .await?)
     }
 
+    /// Like `load`, without PostgreSQL's parallel workers (see the snapshot's method).
+    pub async fn load_serial<T: Row>(
+        &mut self,
+        template: &'static str,
+    ) -> Result<Vec<T>, CheckError> {
+        Ok(self
+            .snapshot
+            .load_without_parallel_workers(bind(template, self.bindings)?)
+            .await?)
+    }
+
     /// Like `load`, with check-specific bindings added to the audit's.
     pub async fn load_with<T: Row>(
         &mut self,

@@ -35,7 +35,7 @@ pub async fn session_load(ctx: &mut CheckContext<'_>) -> Result<SessionLoad, Che
     let load = shared
         .session_load
         .get_or_try_init(|| async {
-            let rows: Vec<SessionLoad> = ctx.load(sql!("session_load")).await?;
+            let rows: Vec<SessionLoad> = ctx.load_serial(sql!("session_load")).await?;
             rows.into_iter().next().ok_or_else(|| {
                 CheckError::BadData("the sessions' load query returned no row".into())
             })

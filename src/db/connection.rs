@@ -124,7 +124,9 @@ impl Connection {
         match &url.target {
             #[cfg(feature = "postgres")]
             Target::Postgres { url: raw } => {
-                postgres::open(raw, &url.redacted, connect_timeout).await
+                // The password may come from PGPASSWORD or ~/.pgpass rather than the URL.
+                let raw = super::credentials::postgres_url_with_password(raw);
+                postgres::open(&raw, &url.redacted, connect_timeout).await
             }
             #[cfg(not(feature = "postgres"))]
             Target::Postgres { .. } => Err(AuditError::UnsupportedUrl {

@@ -6,6 +6,7 @@
 //! derive), dispatched by the `dispatch!` macro.
 
 mod connection;
+pub mod credentials;
 pub mod schema;
 mod snapshot;
 pub mod types;

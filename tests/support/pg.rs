@@ -48,6 +48,11 @@ impl PgDb {
         Some(PgDb { name, admin })
     }
 
+    /// The database's name, as pg_stat_activity shows it.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// A client on this test's database, for setting up fixtures or holding locks.
     pub fn client(&self) -> postgres::Client {
         postgres::Client::connect(&self.url(), postgres::NoTls).expect("connect to test database")
