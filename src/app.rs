@@ -7,7 +7,7 @@ use crate::audit::audit;
 use crate::cli::{CheckArgs, Cli, Command, DemoArgs, InitArgs};
 use crate::db::{DatabaseUrl, SnapshotOptions};
 use crate::demo;
-use crate::error::AuditError;
+use crate::error::{AuditError, one_line};
 use crate::plan::{CheckPlan, OutputPlan};
 use crate::render::{Format, RenderOptions, render};
 use crate::report::{Report, Status, Verdict};
@@ -27,7 +27,7 @@ pub async fn run(cli: Cli) -> u8 {
     match outcome {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", one_line(&e.to_string()));
             Verdict::Error.exit_code()
         }
     }
@@ -150,10 +150,10 @@ fn init(args: &InitArgs) -> Result<u8, AuditError> {
 /// Prints the errors on stderr (one line each) and writes the report where it was asked for.
 fn emit(report: &Report, output: &OutputPlan) -> Result<(), AuditError> {
     if let Some(error) = &report.error {
-        eprintln!("error: {error}");
+        eprintln!("error: {}", one_line(error));
     }
     for check in report.checks.iter().filter(|c| c.status == Status::Error) {
-        eprintln!("error: check {}: {}", check.id, check.summary);
+        eprintln!("error: check {}: {}", check.id, one_line(&check.summary));
     }
     if report.error.is_some() && output.path.is_none() && output.format == Format::Table {
         return Ok(());
@@ -172,7 +172,7 @@ fn emit_stopped(error: &AuditError, redacted_url: &str, output: &OutputPlan) {
         error: Some(error.to_string()),
     };
     if let Err(e) = write_report(&report, output) {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", one_line(&e.to_string()));
     }
 }
 

@@ -128,7 +128,10 @@ fn read(path: &Path, flag: &'static str) -> Result<String, ConfigError> {
     })
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(path: &Path, text: &str) -> Result<T, ConfigError> {
+pub(crate) fn parse<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+    text: &str,
+) -> Result<T, ConfigError> {
     toml::from_str(text).map_err(|e| ConfigError::Parse {
         path: path.to_owned(),
         // toml's message spans several lines (with the offending line quoted): keep it on one.
@@ -160,7 +163,12 @@ pub fn load(explicit: Option<&Path>) -> Result<Option<(PathBuf, RawConfig)>, Con
 /// Reads a waivers file (`--waivers PATH` or `waivers.file`).
 pub fn load_waivers(path: &Path, today_flag: &'static str) -> Result<Vec<Waiver>, ConfigError> {
     let text = read(path, today_flag)?;
-    let raw: RawWaiversFile = parse(path, &text)?;
+    parse_waivers(path, &text)
+}
+
+/// The waivers in a waivers file's text (`path` names it in errors).
+pub(crate) fn parse_waivers(path: &Path, text: &str) -> Result<Vec<Waiver>, ConfigError> {
+    let raw: RawWaiversFile = parse(path, text)?;
     raw.entry.into_iter().map(|w| w.resolve(path)).collect()
 }
 
@@ -234,11 +242,8 @@ impl RawConfig {
                 ("migrations", t.migrations, &mut tables.migrations),
             ] {
                 if let Some(value) = value {
-                    if value.trim().is_empty() {
-                        return Err(invalid(format!(
-                            "tables.{key} is empty; give the table's name"
-                        )));
-                    }
+                    crate::settings::check_table_name(&value)
+                        .map_err(|problem| invalid(format!("tables.{key} {problem}")))?;
                     *slot = value;
                 }
             }

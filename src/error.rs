@@ -79,3 +79,21 @@ pub enum AuditError {
     #[error("{path} exists; pass --force to replace it, or another path")]
     WouldOverwrite { path: PathBuf },
 }
+
+/// `text` with control characters escaped (`\n` for a newline), so that a message quoting a
+/// value from a file, a URL or the database stays one line on stderr. Every error line the
+/// tool prints goes through it.
+pub fn one_line(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}

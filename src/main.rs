@@ -8,6 +8,8 @@ mod config;
 mod db;
 mod demo;
 mod error;
+#[cfg(test)]
+mod fuzz;
 mod plan;
 mod render;
 mod report;

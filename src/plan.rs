@@ -82,11 +82,8 @@ fn settings_from_args(args: &CheckArgs) -> Result<AuditSettings, AuditError> {
         ),
     ] {
         if let Some(name) = value {
-            if name.trim().is_empty() {
-                return Err(AuditError::Usage(format!(
-                    "{flag} is empty; give the table's name"
-                )));
-            }
+            crate::settings::check_table_name(name)
+                .map_err(|problem| AuditError::Usage(format!("{flag} {problem}")))?;
             *slot = name.clone();
         }
     }

@@ -267,6 +267,29 @@ impl Default for AuditSettings {
     }
 }
 
+/// Is this usable as a table name? Any text is quoted as an identifier, never spliced into
+/// SQL, so quotes, semicolons and keywords are harmless (and usually name no table). Refused:
+/// an empty name; control characters and NUL (PostgreSQL cannot take NUL in a query, and no
+/// real table has them); and names over 63 bytes, which PostgreSQL would silently cut to 63
+/// and so could match another table. The error completes "<setting> ...".
+pub fn check_table_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        return Err("is empty; give the table's name".into());
+    }
+    if name.chars().any(char::is_control) {
+        return Err(format!(
+            "{name:?} contains a control character; give the table's name as it is in the database"
+        ));
+    }
+    if name.len() > 63 {
+        return Err(format!(
+            "is {} bytes long; table names are at most 63 bytes (PostgreSQL would cut it and could read another table)",
+            name.len()
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,7 +24,7 @@ pub fn parse_db_time(text: &str) -> Result<DateTime<Utc>, String> {
     }
     NaiveDateTime::parse_from_str(&normalized, "%Y-%m-%d %H:%M:%S%.f")
         .map(|t| t.and_utc())
-        .map_err(|_| format!("`{text}` is not a timestamp (expected e.g. 2025-01-15 14:00:00)"))
+        .map_err(|_| format!("{text:?} is not a timestamp (expected e.g. 2025-01-15 14:00:00)"))
 }
 
 #[cfg(test)]

@@ -269,7 +269,7 @@ fn audit_waiting_on_a_lock(db: &PgDb, args: &[&str]) -> (std::process::Child, i3
         let waiting = watcher
             .query(
                 "SELECT pid FROM pg_stat_activity WHERE datname = $1
-                 AND application_name = 'session-audit' AND wait_event_type = 'Lock'",
+                 AND application_name = 'session-audit' AND backend_type = 'client backend' AND wait_event_type = 'Lock'",
                 &[&database],
             )
             .expect("read pg_stat_activity");
@@ -289,7 +289,7 @@ fn audit_waiting_on_a_lock(db: &PgDb, args: &[&str]) -> (std::process::Child, i3
 fn connections_of_the_audit(db: &PgDb) -> i64 {
     db.client()
         .query_one(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'session-audit'",
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'session-audit' AND backend_type = 'client backend'",
             &[&db.name()],
         )
         .expect("count connections")
@@ -673,4 +673,138 @@ fn the_password_can_come_from_pgpassword_pgpass_or_a_url_file() {
         "{}",
         run.stderr
     );
+}
+
+/// Twenty audits at once on one database all give the same report, and the tool never holds
+/// more connections than `--jobs` allows (sampled from pg_stat_activity while they run); every
+/// connection is closed when they end.
+#[test]
+fn twenty_concurrent_audits_agree_and_stay_within_their_connections() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+
+    let Some(db) = PgDb::new() else { return };
+    Fixture::clean()
+        .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
+        .create(&db);
+    // Enough rows that the audits overlap.
+    db.exec(
+        "INSERT INTO bookings_booking (id, service_id, service_session_id, status, start_time, end_time)
+         SELECT 1000 + g, 1, 1, 'confirmed', NULL, NULL FROM generate_series(1, 200000) AS g;
+         ANALYZE;",
+    );
+    let stop = Arc::new(AtomicBool::new(false));
+    let most = Arc::new(AtomicI64::new(0));
+    let sampler = {
+        let (stop, most, mut client, name) = (
+            stop.clone(),
+            most.clone(),
+            db.client(),
+            db.name().to_owned(),
+        );
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let now: i64 = client
+                    .query_one(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'session-audit' AND backend_type = 'client backend'",
+                        &[&name],
+                    )
+                    .expect("sample")
+                    .get(0);
+                most.fetch_max(now, Ordering::Relaxed);
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        })
+    };
+    let jobs = 2;
+    let children: Vec<_> = (0..20)
+        .map(|_| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("session-audit"))
+                .env_remove("DATABASE_URL")
+                .args(["check", "--database-url", &db.url(), "--format", "json"])
+                .args(["--jobs", &jobs.to_string()])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start an audit")
+        })
+        .collect();
+    let outputs: Vec<_> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().expect("an audit ends"))
+        .collect();
+    stop.store(true, Ordering::Relaxed);
+    sampler.join().expect("sampler");
+    let first = &outputs[0];
+    assert_eq!(
+        first.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    for output in &outputs {
+        assert_eq!(output.status.code(), first.status.code());
+        assert_eq!(
+            output.stdout, first.stdout,
+            "every audit gives the same report"
+        );
+    }
+    let most = most.load(Ordering::Relaxed);
+    assert!(most > 0, "the sampler saw the audits");
+    assert!(
+        most <= 20 * jobs,
+        "{most} connections for 20 audits with --jobs {jobs}"
+    );
+    assert_eq!(connections_of_the_audit(&db), 0, "connections left open");
+
+    // One audit alone: never more than its --jobs.
+    let stop = Arc::new(AtomicBool::new(false));
+    let most = Arc::new(AtomicI64::new(0));
+    let sampler = {
+        let (stop, most, mut client, name) = (
+            stop.clone(),
+            most.clone(),
+            db.client(),
+            db.name().to_owned(),
+        );
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let now: i64 = client
+                    .query_one(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'session-audit' AND backend_type = 'client backend'",
+                        &[&name],
+                    )
+                    .expect("sample")
+                    .get(0);
+                most.fetch_max(now, Ordering::Relaxed);
+            }
+        })
+    };
+    let run = check(&db.url(), &["--format", "json", "--jobs", "3"]);
+    stop.store(true, Ordering::Relaxed);
+    sampler.join().expect("sampler");
+    assert_eq!(run.code, 1);
+    let most = most.load(Ordering::Relaxed);
+    assert!((1..=3).contains(&most), "{most} connections with --jobs 3");
+}
+
+/// A column of an unexpected type (service_session_id as text, as a hand-made migration might
+/// leave it): the checks that compare it fail with the server's reason, exit 2, never pass.
+#[test]
+fn a_column_of_an_unexpected_type_is_exit_2() {
+    let Some(db) = PgDb::new() else { return };
+    Fixture::clean().create(&db);
+    db.exec("ALTER TABLE bookings_booking ALTER COLUMN service_session_id TYPE text");
+    let run = check(&db.url(), &["--format", "json"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let report = run.json();
+    assert_eq!(report.verdict, "error");
+    let dangling = report.check("dangling-session");
+    assert_eq!(dangling.status, "error");
+    assert!(
+        dangling.summary.contains("operator does not exist"),
+        "{}",
+        dangling.summary
+    );
+    assert!(!run.stderr.contains("panicked"));
 }

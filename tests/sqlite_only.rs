@@ -195,3 +195,114 @@ fn the_audit_leaves_the_file_untouched() {
         "no journal or WAL files left behind: {extra:?}"
     );
 }
+
+/// Table names from flags are identifiers, never SQL: quotes, semicolons, comments, spaces,
+/// unicode and keywords are quoted and then not found (exit 2, naming the table), or refused
+/// with a clear error. A canary table that an injected `DROP TABLE` would remove survives,
+/// and the file is not changed.
+#[test]
+fn hostile_table_names_are_quoted_or_refused_never_run() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    let db = SqliteDb::new();
+    Fixture::clean().create(&db);
+    db.exec("CREATE TABLE canary (id integer)");
+    let before = std::fs::read(db.path()).expect("read");
+    let pieces = prop::sample::select(vec![
+        "\"",
+        "'",
+        "`",
+        ";",
+        "--",
+        "/*",
+        "*/",
+        " ",
+        "DROP TABLE canary",
+        "SELECT",
+        "é",
+        "表",
+        "bookings_booking",
+        ")",
+        "(",
+        "\\",
+        "%",
+        "\t",
+        "\n",
+        "x",
+    ]);
+    let names = prop::collection::vec(pieces, 1..6).prop_map(|p| p.concat());
+    let mut runner = TestRunner::new(Config {
+        cases: 48,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    runner
+        .run(&names, |name| {
+            // `--flag=value`: a name like `--` must not read as the end of the options.
+            let flag = format!("--bookings-table={name}");
+            let run = check(
+                &db.url(),
+                &["--format", "json", "--only", "coverage", &flag],
+            );
+            prop_assert_eq!(run.code, 2, "{:?}: {}", name, run.stderr);
+            if name == "bookings_booking" {
+                return Ok(());
+            }
+            let refused = run.stderr.contains("--bookings-table");
+            let not_found = run.stdout.contains("does not exist");
+            prop_assert!(
+                refused || not_found,
+                "{:?}: {} {}",
+                name,
+                run.stdout,
+                run.stderr
+            );
+            prop_assert_eq!(
+                run.stderr.trim().lines().count(),
+                if refused { 1 } else { 2 },
+                "{}",
+                run.stderr
+            );
+            Ok(())
+        })
+        .unwrap();
+    let tables = std::process::Command::new("sqlite3")
+        .arg(db.path())
+        .arg("SELECT name FROM sqlite_master WHERE name = 'canary'")
+        .output();
+    if let Ok(out) = tables {
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "canary");
+    }
+    assert_eq!(
+        std::fs::read(db.path()).expect("read"),
+        before,
+        "file unchanged"
+    );
+}
+
+/// Bytes that are not UTF-8 in a text column (SQLite stores whatever it is given): the checks
+/// that read the value as text fail closed with exit 2, never pass, never panic.
+#[test]
+fn non_utf8_text_is_an_error_not_a_pass() {
+    let db = SqliteDb::new();
+    Fixture::clean().create(&db);
+    db.exec(
+        "UPDATE bookings_booking SET status = CAST(x'636f6e66ff726d6564' AS TEXT) WHERE id = 1",
+    );
+    let run = check(&db.url(), &["--format", "json"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    let report = run.json();
+    assert_eq!(report.verdict, "error");
+    let coverage = report.check("coverage");
+    assert_eq!(coverage.status, "error", "{}", coverage.summary);
+    assert!(
+        coverage.summary.contains("UTF-8") || coverage.summary.contains("utf-8"),
+        "{}",
+        coverage.summary
+    );
+    for line in run.stderr.lines() {
+        assert!(line.starts_with("error: "), "{line}");
+    }
+}

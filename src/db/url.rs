@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::AuditError;
+use crate::error::{AuditError, one_line};
 
 /// Which database engine a URL names. Its `as_str` is the `database.backend` of the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,7 +102,8 @@ impl DatabaseUrl {
             Some(other) => Err(AuditError::UnsupportedUrl {
                 url: redacted,
                 reason: format!(
-                    "unknown scheme `{other}`; use postgres://, postgresql://, mysql://, mariadb://, sqlite://PATH, file:PATH or a plain file path"
+                    "unknown scheme `{}`; use postgres://, postgresql://, mysql://, mariadb://, sqlite://PATH, file:PATH or a plain file path",
+                    one_line(other)
                 ),
             }),
             None if raw.starts_with("file:") => {
@@ -195,6 +196,10 @@ pub fn sqlite_read_only_uri(path: &Path, params: &[(String, String)]) -> String 
 /// The URL with any password replaced by `***`, for messages and reports. Also hides a
 /// `password=` query parameter, which libpq-style URLs accept.
 pub fn redact(raw: &str) -> String {
+    one_line(&redact_password(raw))
+}
+
+fn redact_password(raw: &str) -> String {
     let Ok(mut parsed) = url::Url::parse(raw) else {
         return redact_unparsed(raw);
     };
@@ -226,7 +231,7 @@ pub fn redact(raw: &str) -> String {
 fn is_secret_key(key: &str) -> bool {
     matches!(
         key.to_ascii_lowercase().as_str(),
-        "password" | "pass" | "passwd" | "pwd"
+        "password" | "pass" | "passwd" | "pwd" | "sslpassword"
     )
 }
 
@@ -236,14 +241,15 @@ fn redact_unparsed(raw: &str) -> String {
     let Some((scheme, rest)) = raw.split_once("://") else {
         return raw.to_owned();
     };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    match authority.rfind('@') {
+    // The last `@` anywhere, not only in the authority: a password with an unescaped `/`, `?`
+    // or `#` in it is what made the parser fail, and it must not show either. Hiding too much
+    // (an `@` in a query) is the safe mistake.
+    match rest.rfind('@') {
         Some(at) => {
-            let userinfo = &authority[..at];
-            let user = userinfo.split(':').next().unwrap_or("");
+            let userinfo = &rest[..at];
+            let user = userinfo.split([':', '/', '?', '#']).next().unwrap_or("");
             if userinfo.contains(':') {
-                format!("{scheme}://{user}:***{}{tail}", &authority[at..])
+                format!("{scheme}://{user}:***{}", &rest[at..])
             } else {
                 raw.to_owned()
             }
@@ -255,6 +261,21 @@ fn redact_unparsed(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzz_database_url_never_shows_its_password: a `/` in the password makes the
+    /// URL unparseable, and the fallback used to look for `@` only before the first `/`.
+    #[test]
+    fn a_password_the_parser_rejects_is_still_hidden() {
+        for raw in [
+            "postgres://u:pa/ss@host/db",
+            "postgres://u:pa?ss@host/db",
+            "postgres://u:pa#ss@host/db",
+        ] {
+            let shown = redact(raw);
+            assert!(!shown.contains("ss@"), "{raw} -> {shown}");
+            assert!(shown.starts_with("postgres://u:***@host"), "{shown}");
+        }
+    }
 
     #[test]
     fn postgres_password_is_redacted() {
