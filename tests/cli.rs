@@ -348,3 +348,23 @@ fn bad_url_parameters_are_exit_2_with_the_way_out() {
         assert!(lines[0].starts_with("warning: the password in --database-url"));
     }
 }
+
+/// A host name that does not resolve: exit 2, one line naming the host as the problem.
+#[test]
+fn unknown_host_is_exit_2_with_the_way_out() {
+    for url in [
+        "postgres://u:Sentinel7@no-such-host.invalid/db",
+        "mysql://u:Sentinel7@no-such-host.invalid/db",
+    ] {
+        let out = check(url, &["--format", "json"]);
+        assert_eq!(out.code, 2, "{url}");
+        assert!(
+            out.stderr
+                .contains("unknown host; check the host name in the URL"),
+            "{url}: {}",
+            out.stderr
+        );
+        assert_eq!(out.json().verdict, "error");
+        assert!(!out.stderr.contains("Sentinel7") && !out.stdout.contains("Sentinel7"));
+    }
+}

@@ -315,3 +315,22 @@ fn a_select_only_user_audits_everything_and_writes_nothing() {
     assert!(!as_reader.stdout.contains("reader-pw") && !as_reader.stderr.contains("reader-pw"));
     assert_eq!(before, after, "the audit changed the database");
 }
+
+/// The URL requires TLS and this build has none: refused with the way out, never clear text.
+#[test]
+fn tls_required_by_the_url_is_exit_2_never_clear_text() {
+    let Some(db) = MysqlDb::new() else { return };
+    Fixture::clean().create(&db);
+    let run = check(
+        &format!("{}?require_ssl=true", db.url()),
+        &["--format", "json"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the URL requires TLS (require_ssl)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert_eq!(run.json().verdict, "error");
+}

@@ -399,6 +399,11 @@ mod mysql {
             )
         } else if lower.contains("url parameter") {
             format!("{}; remove it or fix its spelling", message.trim())
+        } else if lower.contains("asked for ssl") {
+            // The driver is built without TLS: it asks, and the server says it cannot.
+            "the URL requires TLS (require_ssl) but this version of session-audit connects without TLS; \
+             remove require_ssl on a trusted network or connect through a TLS-terminating proxy"
+                .into()
         } else if let Some(reason) = describe_transport(&lower) {
             reason.into()
         } else {
