@@ -5,9 +5,10 @@ use std::path::Path;
 
 use crate::audit::audit;
 use crate::cli::{CheckArgs, Cli, Command, DemoArgs, InitArgs};
+use crate::console;
 use crate::db::{DatabaseUrl, SnapshotOptions};
 use crate::demo;
-use crate::error::{AuditError, one_line};
+use crate::error::AuditError;
 use crate::plan::{CheckPlan, OutputPlan};
 use crate::render::{Format, RenderOptions, render};
 use crate::report::{Report, Status, Verdict};
@@ -27,7 +28,7 @@ pub async fn run(cli: Cli) -> u8 {
     match outcome {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {}", one_line(&e.to_string()));
+            console::error(&e.to_string());
             Verdict::Error.exit_code()
         }
     }
@@ -118,13 +119,13 @@ async fn demo(args: &DemoArgs) -> Result<u8, AuditError> {
         return Ok(verdict.exit_code());
     }
     // The demo has defects on purpose: finding them is the demo working, so it exits 0.
-    eprintln!(
+    console::note(&format!(
         "\nThe demo database {} has defects on purpose. Audit it yourself with:\n  session-audit check --database-url {}\n(exit code {} there: {})",
         args.path.display(),
         args.path.display(),
         verdict.exit_code(),
         verdict.as_str()
-    );
+    ));
     Ok(0)
 }
 
@@ -140,20 +141,20 @@ fn init(args: &InitArgs) -> Result<u8, AuditError> {
         });
     }
     write_atomically(&args.path, |w| w.write_all(text.as_bytes()))?;
-    eprintln!(
+    console::note(&format!(
         "wrote {}; edit it, then run `session-audit check` in this directory",
         args.path.display()
-    );
+    ));
     Ok(0)
 }
 
 /// Prints the errors on stderr (one line each) and writes the report where it was asked for.
 fn emit(report: &Report, output: &OutputPlan) -> Result<(), AuditError> {
     if let Some(error) = &report.error {
-        eprintln!("error: {}", one_line(error));
+        console::error(error);
     }
     for check in report.checks.iter().filter(|c| c.status == Status::Error) {
-        eprintln!("error: check {}: {}", check.id, one_line(&check.summary));
+        console::error(&format!("check {}: {}", check.id, check.summary));
     }
     if report.error.is_some() && output.path.is_none() && output.format == Format::Table {
         return Ok(());
@@ -172,7 +173,7 @@ fn emit_stopped(error: &AuditError, redacted_url: &str, output: &OutputPlan) {
         error: Some(error.to_string()),
     };
     if let Err(e) = write_report(&report, output) {
-        eprintln!("error: {}", one_line(&e.to_string()));
+        console::error(&e.to_string());
     }
 }
 
@@ -181,6 +182,8 @@ fn write_report(report: &Report, output: &OutputPlan) -> Result<(), AuditError> 
         Some(path) => write_atomically(path, |w| {
             render(output.format, w, report, &RenderOptions::default())
         }),
+        // --quiet: the exit code is the answer.
+        None if console::quiet() => Ok(()),
         None => {
             let stdout = std::io::stdout();
             let terminal = stdout.is_terminal();

@@ -25,8 +25,20 @@ pub async fn audit(
     };
     // Never more connections than checks to run on them.
     let jobs = jobs.clamp(1, checks.len().max(1));
+    tracing::info!(
+        "connecting to {} ({}), {} check(s) on up to {jobs} connection(s)",
+        url.redacted,
+        url.backend().as_str(),
+        checks.len()
+    );
     let mut snapshots = match Snapshot::open_shared(url, options, jobs).await {
-        Ok(snapshots) => snapshots,
+        Ok(snapshots) => {
+            tracing::info!(
+                "read-only snapshot open on {} connection(s)",
+                snapshots.len()
+            );
+            snapshots
+        }
         Err(e) => {
             report.error = Some(e.to_string());
             return report;
@@ -37,7 +49,10 @@ pub async fn audit(
         None => Ok(Schema::default()),
     };
     match schema {
-        Ok(schema) => report.checks = run_checks(&mut snapshots, &schema, settings, checks).await,
+        Ok(schema) => {
+            tracing::info!("schema read: {} table(s)", schema.table_count());
+            report.checks = run_checks(&mut snapshots, &schema, settings, checks).await
+        }
         Err(e) => {
             report.error = Some(
                 AuditError::Schema {

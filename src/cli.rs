@@ -20,6 +20,15 @@ use crate::settings::SampleLimit;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// Log to stderr: -v each step and check with its time, -vv also every query's SQL.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    /// Print nothing, not even errors: the exit code is the answer (files asked for with
+    /// --output are still written).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,6 +5,7 @@ mod audit;
 mod checks;
 mod cli;
 mod config;
+mod console;
 mod db;
 mod demo;
 mod error;
@@ -25,13 +26,15 @@ use clap::Parser;
 fn main() -> ExitCode {
     // Usage errors exit with 2 from here, as the exit-code contract says.
     let cli = cli::Cli::parse();
+    console::set_quiet(cli.quiet);
+    console::init_logging(cli.verbose);
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            console::error(&format!("cannot start the async runtime: {e}"));
             return ExitCode::from(report::Verdict::Error.exit_code());
         }
     };

@@ -130,8 +130,8 @@ fn database_url(args: &CheckArgs) -> Result<String, AuditError> {
     let url = args.database_url.clone().ok_or(AuditError::NoDatabaseUrl)?;
     let from_environment = std::env::var("DATABASE_URL").is_ok_and(|env| env == url);
     if !from_environment && crate::db::credentials::has_password(&url) {
-        eprintln!(
-            "warning: the password in --database-url is visible to other users of this machine (ps); pass the URL in DATABASE_URL or --database-url-file, or the password in PGPASSWORD or ~/.pgpass"
+        crate::console::warning(
+            "the password in --database-url is visible to other users of this machine (ps); pass the URL in DATABASE_URL or --database-url-file, or the password in PGPASSWORD or ~/.pgpass",
         );
     }
     Ok(url)

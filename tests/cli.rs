@@ -368,3 +368,76 @@ fn unknown_host_is_exit_2_with_the_way_out() {
         assert!(!out.stderr.contains("Sentinel7") && !out.stdout.contains("Sentinel7"));
     }
 }
+
+/// `--quiet`: nothing on stdout or stderr, the exit code is the answer; a report file asked
+/// for is still written. `-v` logs the steps on stderr and leaves stdout to the report.
+#[test]
+fn quiet_prints_nothing_and_verbose_logs_to_stderr() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("demo.sqlite3");
+    let demo = run(bin().args(["--quiet", "demo"]).arg(&db));
+    assert_eq!(
+        (demo.code, demo.stdout.as_str(), demo.stderr.as_str()),
+        (0, "", "")
+    );
+    let url = db.to_string_lossy().into_owned();
+
+    let failing = check(&url, &["--quiet"]);
+    assert_eq!(
+        (
+            failing.code,
+            failing.stdout.as_str(),
+            failing.stderr.as_str()
+        ),
+        (1, "", "")
+    );
+    let report = dir.path().join("report.json");
+    let to_file = check(
+        &url,
+        &[
+            "-q",
+            "--format",
+            "json",
+            "--output",
+            &report.to_string_lossy(),
+        ],
+    );
+    assert_eq!(
+        (
+            to_file.code,
+            to_file.stdout.as_str(),
+            to_file.stderr.as_str()
+        ),
+        (1, "", "")
+    );
+    assert!(
+        std::fs::read_to_string(&report)
+            .expect("written")
+            .contains("\"verdict\": \"fail\"")
+    );
+    let error = check(
+        &dir.path().join("missing.sqlite3").to_string_lossy(),
+        &["--quiet"],
+    );
+    assert_eq!(
+        (error.code, error.stdout.as_str(), error.stderr.as_str()),
+        (2, "", "")
+    );
+
+    let verbose = check(&url, &["-v", "--format", "json"]);
+    assert_eq!(verbose.code, 1);
+    assert!(verbose.stderr.contains("INFO"), "{}", verbose.stderr);
+    assert!(
+        verbose.stderr.contains("coverage: fail in"),
+        "{}",
+        verbose.stderr
+    );
+    assert!(!verbose.stderr.contains("DEBUG"), "{}", verbose.stderr);
+    assert_eq!(verbose.json().verdict, "fail", "stdout is still the report");
+    let very = check(&url, &["-vv", "--format", "json"]);
+    assert!(very.stderr.contains("DEBUG"), "{}", very.stderr);
+    assert!(very.stderr.contains("query: SELECT"), "{}", very.stderr);
+
+    let both = run(bin().args(["-q", "-v", "check", "--database-url", &url]));
+    assert_eq!(both.code, 2, "--quiet and --verbose contradict each other");
+}

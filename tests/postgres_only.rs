@@ -493,8 +493,8 @@ fn a_select_only_read_only_role_audits_everything_and_writes_nothing() {
     assert_eq!(before, after, "the audit changed the database");
 }
 
-/// A sentinel password in the URL never reaches any output: not stdout, stderr or the report
-/// file, in any format, on a clean run or on any error path. (The machine's server trusts local
+/// A sentinel password in the URL never reaches any output: not stdout, stderr (the log at
+/// -vv included) or the report file, in any format, on a clean run or on any error path. (The machine's server trusts local
 /// connections, so the URL's password is carried through the whole audit without being needed.)
 #[test]
 fn the_password_never_appears_in_any_output_or_error() {
@@ -548,7 +548,8 @@ fn the_password_never_appears_in_any_output_or_error() {
                 let mut args = vec!["--format", format];
                 args.extend(extra.iter().copied());
                 if to_file {
-                    args.extend(["--output", &file_arg]);
+                    // The log at its most detailed: every step, every query.
+                    args.extend(["--output", &file_arg, "-vv"]);
                 }
                 let run = check(url, &args);
                 assert_eq!(run.code, *code, "{what}, {format}: {}", run.stderr);
@@ -561,6 +562,13 @@ fn the_password_never_appears_in_any_output_or_error() {
                     assert!(
                         !text.contains(SENTINEL),
                         "{what}, {format}: the password is in {stream}:\n{text}"
+                    );
+                }
+                if to_file && *code == 1 {
+                    assert!(
+                        run.stderr.contains("DEBUG"),
+                        "{what}: -vv logs: {}",
+                        run.stderr
                     );
                 }
                 if format == "json" && !to_file {

@@ -245,10 +245,12 @@ fn hostile_table_names_are_quoted_or_refused_never_run() {
                 &db.url(),
                 &["--format", "json", "--only", "coverage", &flag],
             );
-            prop_assert_eq!(run.code, 2, "{:?}: {}", name, run.stderr);
             if name == "bookings_booking" {
+                // The real table, spelled right: the audit runs.
+                prop_assert_eq!(run.code, 0, "{}", run.stderr);
                 return Ok(());
             }
+            prop_assert_eq!(run.code, 2, "{:?}: {}", name, run.stderr);
             let refused = run.stderr.contains("--bookings-table");
             let not_found = run.stdout.contains("does not exist");
             prop_assert!(

@@ -146,8 +146,22 @@ pub fn audit_bindings(settings: &AuditSettings, schema: &Schema, backend: Backen
         .int("sample_limit", settings.sample.as_sql_limit())
 }
 
+/// `-vv`: the SQL a check is about to run, as its template (placeholders, not values: values
+/// travel as bind parameters), on one line.
+fn log_query(id: CheckId, template: &str) {
+    if tracing::enabled!(tracing::Level::DEBUG) {
+        let sql: Vec<&str> = template
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("--"))
+            .flat_map(str::split_whitespace)
+            .collect();
+        tracing::debug!("{id}: query: {}", sql.join(" "));
+    }
+}
+
 impl CheckContext<'_> {
     pub async fn load<T: Row>(&mut self, template: &'static str) -> Result<Vec<T>, CheckError> {
+        log_query(self.id, template);
         Ok(self.snapshot.load(bind(template, self.bindings)?).await?)
     }
 
@@ -156,6 +170,7 @@ impl CheckContext<'_> {
         &mut self,
         template: &'static str,
     ) -> Result<Vec<T>, CheckError> {
+        log_query(self.id, template);
         Ok(self
             .snapshot
             .load_with_more_memory(bind(template, self.bindings)?)
@@ -167,6 +182,7 @@ impl CheckContext<'_> {
         &mut self,
         template: &'static str,
     ) -> Result<Vec<T>, CheckError> {
+        log_query(self.id, template);
         Ok(self
             .snapshot
             .load_without_parallel_workers(bind(template, self.bindings)?)
@@ -179,6 +195,7 @@ impl CheckContext<'_> {
         template: &'static str,
         extra: impl FnOnce(Bindings) -> Bindings,
     ) -> Result<Vec<T>, CheckError> {
+        log_query(self.id, template);
         let bindings = extra(self.bindings.clone());
         Ok(self.snapshot.load(bind(template, &bindings)?).await?)
     }
@@ -207,6 +224,7 @@ impl CheckContext<'_> {
         if total == 0 {
             return Ok(Offenders::default());
         }
+        log_query(self.id, template);
         let base = extra(self.bindings.clone());
         let (active, lapsed) = self.waived_ids();
         let all: Vec<i64> = active.union(&lapsed).copied().collect();

@@ -37,7 +37,14 @@ pub async fn run_checks(
             loop {
                 let next = queue.lock().map(|mut q| q.pop_front()).unwrap_or(None);
                 let Some((index, id)) = next else { break };
+                let started = std::time::Instant::now();
+                tracing::info!("{id}: started");
                 let result = run_one(id, snapshot, schema, settings, bindings, shared).await;
+                tracing::info!(
+                    "{id}: {} in {:.3} s",
+                    result.status.as_str(),
+                    started.elapsed().as_secs_f64()
+                );
                 if let Ok(mut slots) = results.lock() {
                     slots[index] = Some(result);
                 }

@@ -82,11 +82,11 @@ fn lookup_password_file(path: &Path, key: &PassKey) -> Option<String> {
         if let Ok(meta) = std::fs::metadata(path)
             && meta.permissions().mode() & 0o077 != 0
         {
-            eprintln!(
-                "warning: password file {} has group or world access and is ignored; run chmod 0600 {}",
+            crate::console::warning(&format!(
+                "password file {} has group or world access and is ignored; run chmod 0600 {}",
                 path.display(),
                 path.display()
-            );
+            ));
             return None;
         }
     }

@@ -86,6 +86,10 @@ impl Schema {
     }
 
     /// Why the server could not describe some tables, if it said so.
+    pub fn table_count(&self) -> usize {
+        self.tables.len()
+    }
+
     pub fn warnings(&self) -> &[String] {
         &self.warnings
     }
