@@ -148,7 +148,9 @@ fn init(args: &InitArgs) -> Result<u8, AuditError> {
     Ok(0)
 }
 
-/// Prints the errors on stderr (one line each) and writes the report where it was asked for.
+/// Prints the errors on stderr (one line each) and writes the report everywhere it was asked
+/// for: the main output, then each further file. A file that cannot be written does not stop
+/// the others; the first such error is returned (exit 2).
 fn emit(report: &Report, output: &OutputPlan) -> Result<(), AuditError> {
     if let Some(error) = &report.error {
         console::error(error);
@@ -156,31 +158,48 @@ fn emit(report: &Report, output: &OutputPlan) -> Result<(), AuditError> {
     for check in report.checks.iter().filter(|c| c.status == Status::Error) {
         console::error(&format!("check {}: {}", check.id, check.summary));
     }
-    if report.error.is_some() && output.path.is_none() && output.format == Format::Table {
-        return Ok(());
+    let mut first_error = None;
+    let main_wanted =
+        !(report.error.is_some() && output.path.is_none() && output.format == Format::Table);
+    if main_wanted && let Err(e) = write_report(report, output.format, output.path.as_deref()) {
+        first_error.get_or_insert(e);
     }
-    write_report(report, output)
+    for (format, path) in &output.files {
+        if let Err(e) = write_report(report, *format, Some(path)) {
+            first_error.get_or_insert(e);
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
+/// The audit stopped before it had a report: machine readers that asked for one get one that
+/// says `error` (a terminal gets the error line only).
 fn emit_stopped(error: &AuditError, redacted_url: &str, output: &OutputPlan) {
-    if output.format == Format::Table {
-        return;
-    }
     let report = Report {
         backend: None,
         database_url: redacted_url.to_owned(),
         checks: Vec::new(),
         error: Some(error.to_string()),
     };
-    if let Err(e) = write_report(&report, output) {
-        console::error(&e.to_string());
+    let main = (output.format != Format::Table).then_some((output.format, output.path.as_deref()));
+    let files = output
+        .files
+        .iter()
+        .map(|(format, path)| (*format, Some(path.as_path())));
+    for (format, path) in main.into_iter().chain(files) {
+        if let Err(e) = write_report(&report, format, path) {
+            console::error(&e.to_string());
+        }
     }
 }
 
-fn write_report(report: &Report, output: &OutputPlan) -> Result<(), AuditError> {
-    match &output.path {
+fn write_report(report: &Report, format: Format, path: Option<&Path>) -> Result<(), AuditError> {
+    match path {
         Some(path) => write_atomically(path, |w| {
-            render(output.format, w, report, &RenderOptions::default())
+            render(format, w, report, &RenderOptions::default())
         }),
         // --quiet: the exit code is the answer.
         None if console::quiet() => Ok(()),
@@ -192,8 +211,7 @@ fn write_report(report: &Report, output: &OutputPlan) -> Result<(), AuditError> 
                 color: terminal && std::env::var_os("NO_COLOR").is_none(),
             };
             let mut lock = stdout.lock();
-            let written =
-                render(output.format, &mut lock, report, &options).and_then(|()| lock.flush());
+            let written = render(format, &mut lock, report, &options).and_then(|()| lock.flush());
             match written {
                 // `| head` closed the pipe: the reader has what it wanted.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -218,6 +236,15 @@ fn write_atomically(
         _ => Path::new("."),
     };
     let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    // A temporary file is private (0600); a report is for sharing (CI artifacts, a web page),
+    // so it gets the mode a shell would give it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(fail)?;
+    }
     let mut buffered = std::io::BufWriter::new(file.as_file_mut());
     write(&mut buffered).map_err(fail)?;
     buffered.flush().map_err(fail)?;

@@ -153,6 +153,23 @@ pub struct OutputArgs {
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Also write the JSON report to this file (any number of --json/--junit/--markdown/--csv,
+    /// all from the same audit). Example: --json audit.json
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+
+    /// Also write JUnit XML (one testcase per check) to this file. Example: --junit audit.xml
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+
+    /// Also write a Markdown summary to this file. Example: --markdown "$GITHUB_STEP_SUMMARY"
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+
+    /// Also write the findings as CSV to this file. Example: --csv findings.csv
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+
     /// How many offending ids each check lists: a number, or `all` [default: 20]. Example: --sample 100
     #[arg(long, value_parser = parse_sample, value_name = "N|all")]
     pub sample: Option<SampleLimit>,

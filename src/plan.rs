@@ -13,8 +13,12 @@ use crate::settings::AuditSettings;
 /// Where and how the report is written.
 #[derive(Debug, Clone)]
 pub struct OutputPlan {
+    /// The main output: `--format` to stdout, or to `--output`.
     pub format: Format,
     pub path: Option<PathBuf>,
+    /// Further files, each in its own format (`--json`, `--junit`, `--markdown`, `--csv`),
+    /// rendered from the same report.
+    pub files: Vec<(Format, PathBuf)>,
 }
 
 /// A validated `check`: everything the audit needs, nothing raw.
@@ -31,10 +35,35 @@ pub struct CheckPlan {
 
 impl OutputPlan {
     pub fn from_args(args: &OutputArgs) -> Self {
+        let files = [
+            (Format::Json, &args.json),
+            (Format::Junit, &args.junit),
+            (Format::Markdown, &args.markdown),
+            (Format::Csv, &args.csv),
+        ]
+        .into_iter()
+        .filter_map(|(format, path)| path.clone().map(|p| (format, p)))
+        .collect();
         OutputPlan {
             format: args.format,
             path: args.output.clone(),
+            files,
         }
+    }
+
+    /// Two outputs into one file would overwrite each other: refuse before connecting.
+    pub fn validate(&self) -> Result<(), AuditError> {
+        let mut paths: Vec<&PathBuf> = self.files.iter().map(|(_, p)| p).collect();
+        paths.extend(self.path.as_ref());
+        for (i, path) in paths.iter().enumerate() {
+            if paths[..i].contains(path) {
+                return Err(AuditError::Usage(format!(
+                    "{} is given as more than one output; give each format its own file",
+                    path.display()
+                )));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -44,6 +73,8 @@ impl CheckPlan {
         let url = DatabaseUrl::parse(&raw_url)?;
         let settings = settings_from_args(args)?;
         let checks = settings.enabled_checks();
+        let output = OutputPlan::from_args(&args.output);
+        output.validate()?;
         Ok(CheckPlan {
             url,
             options: SnapshotOptions {
@@ -55,7 +86,7 @@ impl CheckPlan {
             jobs: usize::from(args.limits.jobs),
             settings,
             checks,
-            output: OutputPlan::from_args(&args.output),
+            output,
         })
     }
 }

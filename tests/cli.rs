@@ -441,3 +441,134 @@ fn quiet_prints_nothing_and_verbose_logs_to_stderr() {
     let both = run(bin().args(["-q", "-v", "check", "--database-url", &url]));
     assert_eq!(both.code, 2, "--quiet and --verbose contradict each other");
 }
+
+/// xmllint, which validates JUnit output against tests/schemas/junit.xsd. CI installs it
+/// (.ci/run); elsewhere a missing xmllint skips the validation with a printed reason.
+fn xmllint_validate(path: &std::path::Path) -> bool {
+    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/junit.xsd");
+    match std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&schema)
+        .arg(path)
+        .output()
+    {
+        Ok(out) => {
+            assert!(
+                out.status.success(),
+                "JUnit output does not validate: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            true
+        }
+        Err(e) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "xmllint is required in CI: {e}"
+            );
+            eprintln!("SKIPPED: JUnit schema validation, xmllint unavailable ({e})");
+            false
+        }
+    }
+}
+
+/// One audit, five outputs: the table on stdout and JSON, JUnit, Markdown and CSV files, all
+/// from the same snapshot and telling the same story.
+#[test]
+fn several_formats_are_written_from_one_audit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("demo.sqlite3");
+    assert_eq!(run(bin().arg("-q").arg("demo").arg(&db)).code, 0);
+    let file = |name: &str| dir.path().join(name);
+    let arg = |name: &str| file(name).to_string_lossy().into_owned();
+    let out = check(
+        &db.to_string_lossy(),
+        &[
+            "--format",
+            "table",
+            "--json",
+            &arg("a.json"),
+            "--junit",
+            &arg("a.xml"),
+            "--markdown",
+            &arg("a.md"),
+            "--csv",
+            &arg("a.csv"),
+        ],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.contains("coverage"), "the table is on stdout");
+    let json: crate::support::JsonReport =
+        serde_json::from_str(&std::fs::read_to_string(file("a.json")).expect("json"))
+            .expect("parse");
+    let failing: Vec<&str> = json
+        .checks
+        .iter()
+        .filter(|c| c.status == "fail")
+        .map(|c| c.id.as_str())
+        .collect();
+    assert!(!failing.is_empty());
+
+    let xml = std::fs::read_to_string(file("a.xml")).expect("junit");
+    xmllint_validate(&file("a.xml"));
+    assert_eq!(xml.matches("<testcase ").count(), json.checks.len());
+    assert_eq!(xml.matches("<failure ").count(), failing.len());
+    assert!(
+        xml.contains("offending booking ids (14 in all): 3834"),
+        "{xml}"
+    );
+
+    let md = std::fs::read_to_string(file("a.md")).expect("markdown");
+    assert!(md.starts_with("## session-audit: ❌ FAIL"), "{md}");
+    for id in &failing {
+        assert!(
+            md.contains(&format!("### ❌ fail `{id}`")),
+            "{id} has its section"
+        );
+    }
+    assert!(md.lines().count() < 300, "short enough for a job summary");
+
+    let csv = std::fs::read_to_string(file("a.csv")).expect("csv");
+    assert!(csv.starts_with("check,"), "{csv}");
+}
+
+/// When the audit cannot run, every machine-readable output says so: JSON and JUnit files
+/// with verdict error, a Markdown summary naming the problem; exit 2.
+#[test]
+fn every_requested_file_reports_an_error_when_the_audit_cannot_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let arg = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let out = check(
+        "postgres://u:Sentinel5@127.0.0.1:1/db",
+        &[
+            "--json",
+            &arg("a.json"),
+            "--junit",
+            &arg("a.xml"),
+            "--markdown",
+            &arg("a.md"),
+        ],
+    );
+    assert_eq!(out.code, 2);
+    let json = std::fs::read_to_string(dir.path().join("a.json")).expect("json");
+    assert!(json.contains("\"verdict\": \"error\""), "{json}");
+    let xml = std::fs::read_to_string(dir.path().join("a.xml")).expect("junit");
+    assert!(xml.contains("<error message=\"cannot connect"), "{xml}");
+    xmllint_validate(&dir.path().join("a.xml"));
+    let md = std::fs::read_to_string(dir.path().join("a.md")).expect("md");
+    assert!(
+        md.contains("ERROR") && md.contains("connection refused"),
+        "{md}"
+    );
+    for text in [&json, &xml, &md] {
+        assert!(!text.contains("Sentinel5"));
+    }
+
+    let same = check("db.sqlite3", &["--json", &arg("x"), "--junit", &arg("x")]);
+    assert_eq!(same.code, 2);
+    assert!(
+        same.stderr.contains("is given as more than one output"),
+        "{}",
+        same.stderr
+    );
+}

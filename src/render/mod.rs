@@ -4,6 +4,8 @@
 
 mod csv;
 pub mod json;
+mod junit;
+mod markdown;
 mod table;
 
 use std::io::Write;
@@ -18,6 +20,10 @@ pub enum Format {
     Csv,
     /// The documented JSON report (docs/json-report.md).
     Json,
+    /// JUnit XML, one testcase per check, for CI test reports.
+    Junit,
+    /// Markdown for a CI job summary: a table of checks and the failing ones in detail.
+    Markdown,
 }
 
 /// How the output will be seen; only the table format cares.
@@ -39,6 +45,8 @@ pub fn render(
         Format::Table => table::render(w, report, options),
         Format::Csv => csv::render(w, report, options),
         Format::Json => json::render(w, report, options),
+        Format::Junit => junit::render(w, report, options),
+        Format::Markdown => markdown::render(w, report, options),
     }
 }
 

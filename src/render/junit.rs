@@ -1,0 +1,97 @@
+//! JUnit XML for CI test reports (GitHub, GitLab, Jenkins): one testsuite, one testcase per
+//! check. A failed check is a `<failure>`, a check that could not be evaluated (or an audit that
+//! stopped) an `<error>`, a skipped check `<skipped>`; each carries the summary as its message
+//! and the offending ids in its text. Written by quick-junit (cargo-nextest's writer), which
+//! escapes and filters what XML cannot hold.
+
+use std::io::Write;
+
+use quick_junit::{NonSuccessKind, Report as Junit, TestCase, TestCaseStatus, TestSuite};
+
+use super::RenderOptions;
+use crate::report::{CheckResult, Report, Status};
+
+/// Offending ids listed per testcase: a CI page shows the first ones; the JSON has them all.
+const IDS_SHOWN: usize = 1000;
+
+pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> std::io::Result<()> {
+    let mut suite = TestSuite::new("session-audit");
+    if let Some(error) = &report.error {
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+        status.set_message(error.as_str());
+        let mut case = TestCase::new("audit", status);
+        case.set_classname("session-audit");
+        suite.add_test_case(case);
+    }
+    for check in &report.checks {
+        suite.add_test_case(testcase(check)?);
+    }
+    let mut junit = Junit::new("session-audit");
+    junit.add_test_suite(suite);
+    junit.serialize(w).map_err(std::io::Error::other)
+}
+
+fn testcase(check: &CheckResult) -> std::io::Result<TestCase> {
+    let mut status = match check.status {
+        Status::Pass | Status::Warn => TestCaseStatus::success(),
+        Status::Skipped => TestCaseStatus::skipped(),
+        Status::Fail => TestCaseStatus::non_success(NonSuccessKind::Failure),
+        Status::Error => TestCaseStatus::non_success(NonSuccessKind::Error),
+    };
+    if matches!(check.status, Status::Fail | Status::Error | Status::Skipped) {
+        status.set_message(check.summary.as_str());
+        status.set_type(check.status.as_str());
+        status.set_description(details(check)?);
+    }
+    let mut case = TestCase::new(check.id.as_str(), status);
+    case.set_classname("session-audit");
+    // Passing and warning checks keep their summary where CI shows test output.
+    if matches!(check.status, Status::Pass | Status::Warn) {
+        case.set_system_out(format!("{}: {}", check.status.as_str(), check.summary));
+    }
+    Ok(case)
+}
+
+/// The summary, the metrics and the offending ids, as text.
+fn details(check: &CheckResult) -> std::io::Result<String> {
+    let mut text = check.summary.clone();
+    for (name, value) in &check.metrics {
+        text.push_str(&format!("\n{name}: {value}"));
+    }
+    if check.sample_total > 0 {
+        let ids = check.sample_ids.first(IDS_SHOWN)?;
+        let listed: Vec<String> = ids.iter().map(i64::to_string).collect();
+        text.push_str(&format!(
+            "\noffending {} ids ({} in all): {}",
+            check.sample_kind.as_str().unwrap_or("row"),
+            check.sample_total,
+            listed.join(" ")
+        ));
+        let cut = check.sample_total - ids.len() as i64;
+        if cut > 0 {
+            text.push_str(&format!(
+                " … and {cut} more (see the JSON report with --sample all)"
+            ));
+        }
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fixtures;
+
+    #[test]
+    fn one_testcase_per_check_with_failures_carrying_ids() {
+        let mut out = Vec::new();
+        render(&mut out, &fixtures::report(), &RenderOptions::default()).unwrap();
+        let xml = String::from_utf8(out).unwrap();
+        assert!(xml.contains("<testsuite name=\"session-audit\""), "{xml}");
+        assert_eq!(
+            xml.matches("<testcase ").count(),
+            fixtures::report().checks.len()
+        );
+        assert!(xml.contains("<failure"), "{xml}");
+    }
+}
