@@ -20,6 +20,8 @@ pub async fn run(cli: Cli) -> u8 {
         Command::Check(args) => check(&args).await,
         Command::Demo(args) => demo(&args).await,
         Command::Init(args) => init(&args),
+        Command::Sql(args) => crate::inspect::sql(&args),
+        Command::Explain(args) => crate::inspect::explain(&args).await,
         Command::ExplainCheck { id } => {
             print!("{}", id.doc());
             Ok(0)

@@ -39,12 +39,47 @@ pub enum Command {
     Demo(DemoArgs),
     /// Write a commented default configuration file (session-audit.toml).
     Init(InitArgs),
+    /// Print the SQL each check would run, with the configured table names, without
+    /// connecting: what a DBA approves before a run on production.
+    Sql(SqlArgs),
+    /// Connect read-only and print the planner's cost estimate for each check's queries
+    /// (EXPLAIN without ANALYZE: nothing is executed). Takes check's options.
+    Explain(Box<CheckArgs>),
     /// Show what a check verifies, why it matters and how to fix what it finds.
     ExplainCheck {
         /// The check's id. Example: coverage
         #[arg(value_enum)]
         id: CheckId,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// The checks to show [default: every check the config enables]. Example: coverage capacity
+    #[arg(value_enum, value_name = "ID")]
+    pub ids: Vec<CheckId>,
+
+    /// Whose SQL dialect [default: the --database-url's, else postgres]. Never connects.
+    #[arg(long, value_enum)]
+    pub backend: Option<BackendArg>,
+
+    /// Only its scheme is read, to pick the dialect; nothing connects.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, value_name = "URL")]
+    pub database_url: Option<String>,
+
+    /// The configuration file. Default: ./session-audit.toml when it exists.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub tables: TableArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BackendArg {
+    Postgres,
+    Mysql,
+    Sqlite,
 }
 
 #[derive(Debug, Args)]

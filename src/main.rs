@@ -11,7 +11,10 @@ mod demo;
 mod error;
 #[cfg(test)]
 mod fuzz;
+mod inspect;
 mod plan;
+mod preview;
+mod queries;
 mod render;
 mod report;
 mod settings;

@@ -93,30 +93,9 @@ impl CheckPlan {
 
 /// Defaults, then the config file, then the command line: each replaces what came before.
 fn settings_from_args(args: &CheckArgs) -> Result<AuditSettings, AuditError> {
-    let mut settings = AuditSettings::default();
-    if let Some((path, raw)) = config::load(args.config.as_deref())? {
-        raw.apply(&path, &mut settings)?;
-    }
+    let mut settings = table_settings(args.config.as_deref(), &args.tables)?;
     if let Some(path) = &args.waivers {
         settings.waivers = config::load_waivers(path, "--waivers")?;
-    }
-    for (flag, value, slot) in [
-        (
-            "--bookings-table",
-            &args.tables.bookings_table,
-            &mut settings.tables.bookings,
-        ),
-        (
-            "--sessions-table",
-            &args.tables.sessions_table,
-            &mut settings.tables.sessions,
-        ),
-    ] {
-        if let Some(name) = value {
-            crate::settings::check_table_name(name)
-                .map_err(|problem| AuditError::Usage(format!("{flag} {problem}")))?;
-            *slot = name.clone();
-        }
     }
     if let Some(sample) = args.output.sample {
         settings.sample = sample;
@@ -166,4 +145,35 @@ fn database_url(args: &CheckArgs) -> Result<String, AuditError> {
         );
     }
     Ok(url)
+}
+
+/// Defaults, then the config file, then the table-name flags: what every command that names
+/// tables starts from (`check`, `sql`, `explain`).
+pub fn table_settings(
+    config_path: Option<&std::path::Path>,
+    tables: &crate::cli::TableArgs,
+) -> Result<AuditSettings, AuditError> {
+    let mut settings = AuditSettings::default();
+    if let Some((path, raw)) = config::load(config_path)? {
+        raw.apply(&path, &mut settings)?;
+    }
+    for (flag, value, slot) in [
+        (
+            "--bookings-table",
+            &tables.bookings_table,
+            &mut settings.tables.bookings,
+        ),
+        (
+            "--sessions-table",
+            &tables.sessions_table,
+            &mut settings.tables.sessions,
+        ),
+    ] {
+        if let Some(name) = value {
+            crate::settings::check_table_name(name)
+                .map_err(|problem| AuditError::Usage(format!("{flag} {problem}")))?;
+            *slot = name.clone();
+        }
+    }
+    Ok(settings)
 }

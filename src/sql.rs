@@ -139,6 +139,13 @@ enum BoundPiece {
 impl BoundQuery {
     /// `SELECT o.id AS id FROM (inner) AS o WHERE o.id IN (ids)`: which of `ids` the inner
     /// query (one `id` column) returns. Used to match waivers without fetching every id.
+    /// The same query behind `prefix` (`EXPLAIN `, `EXPLAIN QUERY PLAN `).
+    pub fn prefixed(self, prefix: &'static str) -> BoundQuery {
+        let mut pieces = vec![BoundPiece::Sql(prefix)];
+        pieces.extend(self.pieces);
+        BoundQuery { pieces }
+    }
+
     pub fn ids_among(self, ids: &[i64]) -> Result<BoundQuery, TemplateError> {
         if ids.is_empty() {
             return Err(TemplateError::EmptyList("ids".into()));

@@ -572,3 +572,87 @@ fn every_requested_file_reports_an_error_when_the_audit_cannot_run() {
         same.stderr
     );
 }
+
+/// `sql` prints every query of the selected checks for a dialect with the configured table
+/// names quoted, and never connects (the URL names a host that does not exist).
+#[test]
+fn sql_prints_the_queries_without_connecting() {
+    let all = run(bin().args([
+        "sql",
+        "--database-url",
+        "postgres://u:Sentinel3@no-such-host.invalid/db",
+    ]));
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    for id in ["coverage", "duplicate-times", "capacity", "orphan-sessions"] {
+        assert!(all.stdout.contains(&format!("-- ===== {id}: ")), "{id}");
+    }
+    assert!(all.stdout.contains("FROM \"bookings_booking\" AS b"));
+    assert!(all.stdout.contains("$1"), "PostgreSQL placeholders");
+    assert!(all.stdout.contains("(shared: printed above)"));
+    assert!(!all.stdout.contains("Sentinel3") && !all.stderr.contains("Sentinel3"));
+
+    let mysql = run(bin().args([
+        "sql",
+        "--backend",
+        "mysql",
+        "--sessions-table",
+        "service_sessions",
+        "capacity",
+    ]));
+    assert_eq!(mysql.code, 0, "{}", mysql.stderr);
+    assert!(
+        mysql.stdout.contains("FROM `service_sessions` AS s"),
+        "{}",
+        mysql.stdout
+    );
+    assert!(
+        mysql.stdout.contains("CAST(s.`session_type` AS BINARY)"),
+        "{}",
+        mysql.stdout
+    );
+    assert!(
+        !mysql.stdout.contains("-- ===== coverage"),
+        "only the checks asked for"
+    );
+
+    let hostile = run(bin().args([
+        "sql",
+        "--backend",
+        "sqlite",
+        "--bookings-table=b\"; DROP TABLE x; --",
+        "coverage",
+    ]));
+    assert_eq!(hostile.code, 0, "{}", hostile.stderr);
+    assert!(
+        hostile
+            .stdout
+            // diesel quotes SQLite identifiers with backticks (doubling any inside).
+            .contains("FROM `b\"; DROP TABLE x; --` AS b"),
+        "{}",
+        hostile.stdout
+    );
+}
+
+/// `explain` asks the planner, executes nothing, and names each check's queries.
+#[test]
+fn explain_prints_the_plan_of_every_query_on_sqlite() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("demo.sqlite3");
+    assert_eq!(run(bin().arg("-q").arg("demo").arg(&db)).code, 0);
+    let before = std::fs::read(&db).expect("read");
+    let out = run(bin().args(["explain", "--database-url"]).arg(&db));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("booking_join.sqlite.sql"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("plan: SCAN b"), "{}", out.stdout);
+    assert_eq!(
+        out.stdout.matches("\n\n").count(),
+        15,
+        "a block per check:\n{}",
+        out.stdout
+    );
+    assert_eq!(std::fs::read(&db).expect("read"), before, "nothing written");
+}

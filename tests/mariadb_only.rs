@@ -334,3 +334,20 @@ fn tls_required_by_the_url_is_exit_2_never_clear_text() {
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert_eq!(run.json().verdict, "error");
 }
+
+/// `explain` on MariaDB: its row estimates per table for every query of every check.
+#[test]
+fn explain_gives_row_estimates_per_query() {
+    let Some(db) = MysqlDb::new() else { return };
+    Fixture::clean().create(&db);
+    let out =
+        crate::support::run(crate::support::bin().args(["explain", "--database-url", &db.url()]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("booking_join.mysql.sql"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains(" rows"), "{}", out.stdout);
+    assert!(!out.stdout.contains("cannot plan"), "{}", out.stdout);
+}

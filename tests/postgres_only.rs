@@ -816,3 +816,21 @@ fn a_column_of_an_unexpected_type_is_exit_2() {
     );
     assert!(!run.stderr.contains("panicked"));
 }
+
+/// `explain` on PostgreSQL: the planner's total cost for every query of every check.
+#[test]
+fn explain_gives_the_planners_cost_per_query() {
+    let Some(db) = PgDb::new() else { return };
+    Fixture::clean().create(&db);
+    let out =
+        crate::support::run(crate::support::bin().args(["explain", "--database-url", &db.url()]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("booking_join.postgres.sql"),
+        "{}",
+        out.stdout
+    );
+    let costed = out.stdout.lines().filter(|l| l.contains(" cost ")).count();
+    assert!(costed >= 20, "{}", out.stdout);
+    assert!(!out.stdout.contains("cannot plan"), "{}", out.stdout);
+}

@@ -25,6 +25,7 @@ pub const SPEC: CheckSpec = CheckSpec {
         (TableRole::Bookings, &["id", "service_session_id", "status"]),
     ],
     skip_without: &[],
+    queries: &["session_load", "capacity_sample"],
     sample_kind: IdKind::Session,
     doc: include_str!("../../docs/checks/capacity.md"),
 };

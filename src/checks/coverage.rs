@@ -15,6 +15,7 @@ pub const SPEC: CheckSpec = CheckSpec {
     severity: Severity::Error,
     needs: &[(TableRole::Bookings, &["id", "service_session_id", "status"])],
     skip_without: &[],
+    queries: &["bookings_profile", "coverage_sample"],
     sample_kind: IdKind::Booking,
     doc: include_str!("../../docs/checks/coverage.md"),
 };

@@ -17,6 +17,11 @@ pub const SPEC: CheckSpec = CheckSpec {
     severity: Severity::Error,
     needs: booking_join::READS,
     skip_without: &[],
+    queries: &[
+        "booking_join",
+        "dangling_session_rows",
+        "dangling_session_sample",
+    ],
     sample_kind: IdKind::Booking,
     doc: include_str!("../../docs/checks/dangling-session.md"),
 };

@@ -22,6 +22,7 @@ pub const SPEC: CheckSpec = CheckSpec {
         &["id", "service_id", "session_type", "start_time"],
     )],
     skip_without: &[],
+    queries: &["duplicate_times"],
     sample_kind: IdKind::Session,
     doc: include_str!("../../docs/checks/duplicate-times.md"),
 };

@@ -21,6 +21,11 @@ pub const SPEC: CheckSpec = CheckSpec {
     severity: Severity::Error,
     needs: booking_join::READS,
     skip_without: &[(TableRole::Bookings, &["start_time", "end_time"])],
+    queries: &[
+        "booking_join",
+        "legacy_time_drift_sample",
+        "legacy_time_drift_rows",
+    ],
     sample_kind: IdKind::Booking,
     doc: include_str!("../../docs/checks/legacy-time-drift.md"),
 };

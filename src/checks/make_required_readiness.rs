@@ -14,6 +14,7 @@ pub const SPEC: CheckSpec = CheckSpec {
     severity: Severity::Error,
     needs: &[(TableRole::Bookings, &["id", "service_session_id", "status"])],
     skip_without: &[(TableRole::Bookings, &["start_time"])],
+    queries: &["bookings_profile", "make_required_readiness_sample"],
     sample_kind: IdKind::Booking,
     doc: include_str!("../../docs/checks/make-required-readiness.md"),
 };

@@ -17,6 +17,7 @@ pub const SPEC: CheckSpec = CheckSpec {
     severity: Severity::Error,
     needs: &[(TableRole::Bookings, &["id", "service_session_id", "status"])],
     skip_without: &[(TableRole::Migrations, &["app", "name"])],
+    queries: &["migration_state", "bookings_profile"],
     sample_kind: IdKind::None,
     doc: include_str!("../../docs/checks/migration-state.md"),
 };

@@ -136,6 +136,10 @@ pub struct CheckSpec {
     /// Tables and columns whose absence makes the check meaningless: missing, it is skipped
     /// with the reason (a dropped legacy column, a schema without `django_migrations`).
     pub skip_without: &'static [(TableRole, &'static [&'static str])],
+    /// The query templates it may run (`queries/NAME*.sql`), shared passes included: what
+    /// `session-audit sql` prints and `explain` asks the planner about. A test keeps this
+    /// list equal to the `sql!` calls in the check's code.
+    pub queries: &'static [&'static str],
     /// What `sample_ids` are ids of.
     pub sample_kind: IdKind,
     pub doc: &'static str,

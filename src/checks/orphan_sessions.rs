@@ -16,6 +16,7 @@ pub const SPEC: CheckSpec = CheckSpec {
         (TableRole::Bookings, &["service_session_id", "status"]),
     ],
     skip_without: &[],
+    queries: &["session_load", "orphan_sessions_sample"],
     sample_kind: IdKind::Session,
     doc: include_str!("../../docs/checks/orphan-sessions.md"),
 };

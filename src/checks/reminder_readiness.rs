@@ -14,6 +14,7 @@ pub const SPEC: CheckSpec = CheckSpec {
     severity: Severity::Error,
     needs: booking_join::READS,
     skip_without: &[],
+    queries: &["booking_join", "reminder_readiness_sample"],
     sample_kind: IdKind::Booking,
     doc: include_str!("../../docs/checks/reminder-readiness.md"),
 };

@@ -15,6 +15,7 @@ pub const SPEC: CheckSpec = CheckSpec {
     severity: Severity::Warning,
     needs: booking_join::READS,
     skip_without: &[],
+    queries: &["booking_join", "session_load", "rollback_safety_sample"],
     sample_kind: IdKind::Session,
     doc: include_str!("../../docs/checks/rollback-safety.md"),
 };

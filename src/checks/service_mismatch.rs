@@ -17,6 +17,11 @@ pub const SPEC: CheckSpec = CheckSpec {
     severity: Severity::Error,
     needs: booking_join::READS,
     skip_without: &[],
+    queries: &[
+        "booking_join",
+        "service_mismatch",
+        "service_mismatch_sample",
+    ],
     sample_kind: IdKind::Booking,
     doc: include_str!("../../docs/checks/service-mismatch.md"),
 };

@@ -15,6 +15,7 @@ pub const SPEC: CheckSpec = CheckSpec {
     severity: Severity::Error,
     needs: &[(TableRole::Sessions, &["id", "start_time", "end_time"])],
     skip_without: &[],
+    queries: &["session_time_range", "session_time_range_sample"],
     sample_kind: IdKind::Session,
     doc: include_str!("../../docs/checks/session-time-range.md"),
 };

@@ -16,6 +16,7 @@ pub const SPEC: CheckSpec = CheckSpec {
     severity: Severity::Error,
     needs: &[(TableRole::Bookings, &["id", "service_session_id", "status"])],
     skip_without: &[],
+    queries: &["bookings_profile", "status_vocabulary_sample"],
     sample_kind: IdKind::Booking,
     doc: include_str!("../../docs/checks/status-vocabulary.md"),
 };

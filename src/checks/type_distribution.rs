@@ -22,6 +22,7 @@ pub const SPEC: CheckSpec = CheckSpec {
         &["id", "session_type", "visibility", "start_time"],
     )],
     skip_without: &[],
+    queries: &["type_distribution", "type_distribution_sample"],
     sample_kind: IdKind::Session,
     doc: include_str!("../../docs/checks/type-distribution.md"),
 };

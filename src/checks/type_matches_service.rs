@@ -19,6 +19,7 @@ pub const SPEC: CheckSpec = CheckSpec {
         (TableRole::ServiceTypes, &["id", "code"]),
     ],
     skip_without: &[],
+    queries: &["type_matches_service", "type_matches_service_sample"],
     sample_kind: IdKind::Session,
     doc: include_str!("../../docs/checks/type-matches-service.md"),
 };

@@ -66,7 +66,7 @@ impl Schema {
         Ok(schema)
     }
 
-    #[cfg(test)]
+    /// A schema given rather than read: tests, and `session-audit sql`, which never connects.
     pub fn from_tables(tables: &[(&str, &[&str])]) -> Self {
         let tables = tables
             .iter()
