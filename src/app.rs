@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use crate::audit::audit;
-use crate::cli::{CheckArgs, Cli, Command, DemoArgs, InitArgs};
+use crate::cli::{CheckArgs, Cli, Command, DemoArgs, InitArgs, ReportArgs};
 use crate::console;
 use crate::db::{DatabaseUrl, SnapshotOptions};
 use crate::demo;
@@ -20,6 +20,7 @@ pub async fn run(cli: Cli) -> u8 {
         Command::Check(args) => check(&args).await,
         Command::Demo(args) => demo(&args).await,
         Command::Init(args) => init(&args),
+        Command::Report(args) => report(&args).await,
         Command::Sql(args) => crate::inspect::sql(&args),
         Command::Explain(args) => crate::inspect::explain(&args).await,
         Command::ExplainCheck { id } => {
@@ -37,28 +38,94 @@ pub async fn run(cli: Cli) -> u8 {
 }
 
 async fn check(args: &CheckArgs) -> Result<u8, AuditError> {
-    let plan = match CheckPlan::from_args(args) {
-        Ok(plan) => plan,
-        Err(e) => {
-            // Machine readers asked for a report: give them one that says `error`.
-            let url = args
-                .database_url
-                .as_deref()
-                .map(crate::db::url::redact)
-                .unwrap_or_default();
-            emit_stopped(&e, &url, &OutputPlan::from_args(&args.output));
-            return Err(e);
-        }
+    let (plan, previous) = prepare(args, None)?;
+    if args.compare.fail_on_new && previous.is_none() {
+        let e = AuditError::Usage(
+            "--fail-on-new needs an earlier report to compare with; add --compare REPORT.json"
+                .into(),
+        );
+        emit_stopped(&e, &plan.url.redacted, &plan.output);
+        return Err(e);
+    }
+    let report = audited(&plan, previous, args.compare.fail_on_new).await?;
+    emit(&report, &plan.output)?;
+    Ok(report.verdict().exit_code())
+}
+
+/// `report`: audit, save the JSON, CSV and HTML reports in the folder with the history, and
+/// print the main output as `check` does. Compares with the latest report there by default.
+async fn report(args: &ReportArgs) -> Result<u8, AuditError> {
+    let fallback = if args.no_compare {
+        None
+    } else {
+        crate::reports::latest(&args.dir)
     };
-    let audited = audit(
+    let (plan, previous) = prepare(&args.check, fallback)?;
+    if args.check.compare.fail_on_new && previous.is_none() {
+        console::warning(
+            "--fail-on-new: there is no earlier report to compare with, so every failure counts",
+        );
+    }
+    let report = audited(&plan, previous, args.check.compare.fail_on_new).await?;
+    let saved = crate::reports::save(&args.dir, &report, args.keep)?;
+    let removed = if saved.removed > 0 {
+        format!("; removed the {} oldest", saved.removed)
+    } else {
+        String::new()
+    };
+    console::note(&format!(
+        "saved {}, {} and {}{removed}",
+        saved.json.display(),
+        saved.csv.display(),
+        saved.html.display()
+    ));
+    emit(&report, &plan.output)?;
+    Ok(report.verdict().exit_code())
+}
+
+/// The validated plan and the earlier report to compare with (`--compare`, else `fallback`),
+/// both read before connecting, so a mistake in either costs no connection. A machine reader
+/// that asked for a report gets one that says `error`.
+fn prepare(
+    args: &CheckArgs,
+    fallback: Option<std::path::PathBuf>,
+) -> Result<(CheckPlan, Option<(std::path::PathBuf, serde_json::Value)>), AuditError> {
+    let stopped = |e: AuditError| {
+        let url = args
+            .database_url
+            .as_deref()
+            .map(crate::db::url::redact)
+            .unwrap_or_default();
+        emit_stopped(&e, &url, &OutputPlan::from_args(&args.output));
+        e
+    };
+    let plan = CheckPlan::from_args(args).map_err(stopped)?;
+    let previous = match args.compare.compare.clone().or(fallback) {
+        Some(path) => {
+            let value = crate::compare::read_previous(&path).map_err(stopped)?;
+            Some((path, value))
+        }
+        None => None,
+    };
+    Ok((plan, previous))
+}
+
+/// Runs the audit (or stops at Ctrl-C/SIGTERM, see [`interrupted`]) and attaches the
+/// comparison with the earlier report.
+async fn audited(
+    plan: &CheckPlan,
+    previous: Option<(std::path::PathBuf, serde_json::Value)>,
+    fail_on_new: bool,
+) -> Result<Report, AuditError> {
+    let audit = audit(
         &plan.url,
         plan.options,
         plan.jobs,
         &plan.settings,
         &plan.checks,
     );
-    let report = tokio::select! {
-        report = audited => report,
+    let mut report = tokio::select! {
+        report = audit => report,
         signal = interrupted() => {
             // Dropping the audit closes its connections (the server rolls back the read-only
             // transaction) and removes any spool; nothing has been written yet.
@@ -67,8 +134,15 @@ async fn check(args: &CheckArgs) -> Result<u8, AuditError> {
             return Err(e);
         }
     };
-    emit(&report, &plan.output)?;
-    Ok(report.verdict().exit_code())
+    if let Some((path, value)) = previous
+        && report.error.is_none()
+    {
+        report.comparison = Some(crate::compare::compare(&value, &path, &report));
+        if fail_on_new {
+            crate::compare::fail_only_on_new(&mut report);
+        }
+    }
+    Ok(report)
 }
 
 /// Resolves when the user presses Ctrl-C (SIGINT) or a CI runner cancels the job (SIGTERM),
@@ -142,7 +216,7 @@ fn init(args: &InitArgs) -> Result<u8, AuditError> {
             path: args.path.clone(),
         });
     }
-    write_atomically(&args.path, |w| w.write_all(text.as_bytes()))?;
+    crate::atomic::write_atomically(&args.path, |w| w.write_all(text.as_bytes()))?;
     console::note(&format!(
         "wrote {}; edit it, then run `session-audit check` in this directory",
         args.path.display()
@@ -180,12 +254,8 @@ fn emit(report: &Report, output: &OutputPlan) -> Result<(), AuditError> {
 /// The audit stopped before it had a report: machine readers that asked for one get one that
 /// says `error` (a terminal gets the error line only).
 fn emit_stopped(error: &AuditError, redacted_url: &str, output: &OutputPlan) {
-    let report = Report {
-        backend: None,
-        database_url: redacted_url.to_owned(),
-        checks: Vec::new(),
-        error: Some(error.to_string()),
-    };
+    let mut report = Report::new(None, redacted_url.to_owned());
+    report.error = Some(error.to_string());
     let main = (output.format != Format::Table).then_some((output.format, output.path.as_deref()));
     let files = output
         .files
@@ -200,7 +270,7 @@ fn emit_stopped(error: &AuditError, redacted_url: &str, output: &OutputPlan) {
 
 fn write_report(report: &Report, format: Format, path: Option<&Path>) -> Result<(), AuditError> {
     match path {
-        Some(path) => write_atomically(path, |w| {
+        Some(path) => crate::atomic::write_atomically(path, |w| {
             render(format, w, report, &RenderOptions::default())
         }),
         // --quiet: the exit code is the answer.
@@ -221,36 +291,4 @@ fn write_report(report: &Report, format: Format, path: Option<&Path>) -> Result<
             }
         }
     }
-}
-
-/// Writes a file through a temporary file in the same directory and a rename, so a reader
-/// never sees a half-written report.
-fn write_atomically(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), AuditError> {
-    let fail = |source| AuditError::Output {
-        path: path.to_owned(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    // A temporary file is private (0600); a report is for sharing (CI artifacts, a web page),
-    // so it gets the mode a shell would give it.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(fail)?;
-    }
-    let mut buffered = std::io::BufWriter::new(file.as_file_mut());
-    write(&mut buffered).map_err(fail)?;
-    buffered.flush().map_err(fail)?;
-    drop(buffered);
-    file.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
 }

@@ -17,12 +17,7 @@ pub async fn audit(
     settings: &AuditSettings,
     checks: &[CheckId],
 ) -> Report {
-    let mut report = Report {
-        backend: Some(url.backend()),
-        database_url: url.redacted.clone(),
-        checks: Vec::new(),
-        error: None,
-    };
+    let mut report = Report::new(Some(url.backend()), url.redacted.clone());
     // Never more connections than checks to run on them.
     let jobs = jobs.clamp(1, checks.len().max(1));
     tracing::info!(

@@ -39,6 +39,9 @@ pub enum Command {
     Demo(DemoArgs),
     /// Write a commented default configuration file (session-audit.toml).
     Init(InitArgs),
+    /// Audit and save timestamped JSON, CSV and HTML reports in a folder with their history,
+    /// comparing with the latest one there. For scheduled audits.
+    Report(Box<ReportArgs>),
     /// Print the SQL each check would run, with the configured table names, without
     /// connecting: what a DBA approves before a run on production.
     Sql(SqlArgs),
@@ -129,6 +132,41 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub compare: CompareArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Show what changed since this earlier JSON report (metrics, new and gone rows, the
+    /// crosstab), in every format. `report` compares with the latest in its folder by default.
+    #[arg(long, value_name = "REPORT.json")]
+    pub compare: Option<PathBuf>,
+
+    /// A failing check fails only when it has offending rows the earlier report did not have
+    /// (a known backlog then only warns). Lists every offending id (implies --sample all).
+    #[arg(long)]
+    pub fail_on_new: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub check: CheckArgs,
+
+    /// The folder for the timestamped JSON, CSV and HTML reports and the history index
+    /// (created when missing).
+    #[arg(long, default_value = "reports", value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// Keep only the newest N reports in the folder (older ones are removed). Example: --keep 30
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..), value_name = "N")]
+    pub keep: Option<u32>,
+
+    /// Do not compare with the latest report in the folder.
+    #[arg(long, conflicts_with = "compare")]
+    pub no_compare: bool,
 }
 
 #[derive(Debug, Args)]

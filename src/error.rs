@@ -70,6 +70,11 @@ pub enum AuditError {
     #[error("cannot read the database URL from {path}: {reason}; check --database-url-file")]
     UrlFile { path: PathBuf, reason: String },
 
+    #[error(
+        "cannot compare with {path}: {reason}; give --compare a JSON report written by session-audit"
+    )]
+    Compare { path: PathBuf, reason: String },
+
     #[error("invalid option: {0}")]
     Usage(String),
 

@@ -1,9 +1,11 @@
 //! session-audit: audits a Django booking database against the ServiceSession migration.
 
 mod app;
+mod atomic;
 mod audit;
 mod checks;
 mod cli;
+mod compare;
 mod config;
 mod console;
 mod db;
@@ -17,6 +19,7 @@ mod preview;
 mod queries;
 mod render;
 mod report;
+mod reports;
 mod settings;
 mod spool;
 mod sql;

@@ -100,6 +100,10 @@ fn settings_from_args(args: &CheckArgs) -> Result<AuditSettings, AuditError> {
     if let Some(sample) = args.output.sample {
         settings.sample = sample;
     }
+    if args.compare.fail_on_new {
+        // New rows can only be told from known ones when every offending id is listed.
+        settings.sample = crate::settings::SampleLimit::All;
+    }
     if !args.only.is_empty() {
         for (id, check) in settings.checks.iter_mut() {
             check.enabled = args.only.contains(id);

@@ -308,9 +308,25 @@ pub struct Report {
     pub checks: Vec<CheckResult>,
     /// Set when the audit stopped before its checks could run (connection, schema, …).
     pub error: Option<String>,
+    /// When the audit started (UTC).
+    pub generated_at: DateTime<Utc>,
+    /// What changed since an earlier report (`--compare`, or the latest in a reports folder).
+    pub comparison: Option<crate::compare::Comparison>,
 }
 
 impl Report {
+    /// A report with no checks yet, started now.
+    pub fn new(backend: Option<BackendKind>, database_url: String) -> Self {
+        Report {
+            backend,
+            database_url,
+            checks: Vec::new(),
+            error: None,
+            generated_at: Utc::now(),
+            comparison: None,
+        }
+    }
+
     pub fn verdict(&self) -> Verdict {
         if self.error.is_some() {
             return Verdict::Error;
@@ -333,6 +349,8 @@ mod tests {
 
     fn with_statuses(statuses: &[Status]) -> Report {
         Report {
+            generated_at: Utc::now(),
+            comparison: None,
             backend: Some(BackendKind::Sqlite),
             database_url: "x.db".into(),
             checks: statuses

@@ -11,6 +11,7 @@ mod cases;
 mod cli;
 mod mariadb_only;
 mod postgres_only;
+mod reports;
 mod sqlite_only;
 
 macro_rules! backend_cases {

@@ -17,15 +17,52 @@ pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> s
         }
     }
     let mut out = csv::Writer::from_writer(w);
-    let header = std::iter::once("check").chain(columns.iter().copied());
+    // With a comparison, a `change` column marks rows new since the earlier report, and the
+    // rows gone since then follow each check's, marked `gone`.
+    let comparison = report.comparison.as_ref();
+    let lead: &[&str] = if comparison.is_some() {
+        &["check", "change"]
+    } else {
+        &["check"]
+    };
+    let header = lead.iter().copied().chain(columns.iter().copied());
     out.write_record(header).map_err(std::io::Error::other)?;
     for check in &report.checks {
+        let change = comparison.and_then(|c| c.checks.iter().find(|x| x.id == check.id.as_str()));
         for row in &check.rows.rows {
-            let mut record = vec![String::new(); columns.len() + 1];
+            let mut record = vec![String::new(); columns.len() + lead.len()];
             record[0] = check.id.as_str().to_owned();
             for (column, cell) in check.rows.columns.iter().zip(row) {
                 if let Some(at) = columns.iter().position(|c| c == column) {
-                    record[at + 1] = cell.to_plain();
+                    record[at + lead.len()] = cell.to_plain();
+                }
+            }
+            if let Some(change) = change {
+                let value = crate::render::json::row_value(&check.rows.columns, row);
+                if change.new_rows.contains(&value) {
+                    record[1] = "new".into();
+                }
+            }
+            out.write_record(&record).map_err(std::io::Error::other)?;
+        }
+        for gone in change.map_or(&[][..], |c| c.gone_rows.as_slice()) {
+            let mut record = vec![String::new(); columns.len() + lead.len()];
+            record[0] = check.id.as_str().to_owned();
+            record[1] = "gone".into();
+            if let Some(map) = gone.as_object() {
+                for (column, value) in map {
+                    if let Some(at) = columns.iter().position(|c| c == column) {
+                        record[at + lead.len()] = match value {
+                            serde_json::Value::String(s) => s.clone(),
+                            serde_json::Value::Null => String::new(),
+                            serde_json::Value::Array(ids) => ids
+                                .iter()
+                                .map(|v| v.to_string())
+                                .collect::<Vec<_>>()
+                                .join(" "),
+                            other => other.to_string(),
+                        };
+                    }
                 }
             }
             out.write_record(&record).map_err(std::io::Error::other)?;

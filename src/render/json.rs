@@ -19,12 +19,17 @@ struct JsonReport<'a> {
     schema_version: u32,
     tool: Tool,
     database: Database<'a>,
+    /// When the audit started, RFC 3339 in UTC.
+    generated_at: String,
     verdict: &'static str,
     /// Why the audit stopped before its checks could run; absent when it did not stop.
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'a str>,
     counts: Counts,
     checks: Vec<JsonCheck<'a>>,
+    /// What changed since an earlier report; absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comparison: Option<&'a crate::compare::Comparison>,
 }
 
 #[derive(Serialize)]
@@ -104,6 +109,17 @@ impl Serialize for JsonIds<'_> {
     }
 }
 
+/// One findings row as the JSON contract writes it (column -> value).
+pub fn row_value(columns: &[&'static str], row: &[Cell]) -> Value {
+    Value::Object(
+        columns
+            .iter()
+            .map(|c| (*c).to_owned())
+            .zip(row.iter().map(cell_value))
+            .collect(),
+    )
+}
+
 fn cell_value(cell: &Cell) -> Value {
     match cell {
         Cell::Null => Value::Null,
@@ -162,7 +178,17 @@ fn check(result: &CheckResult) -> JsonCheck<'_> {
 }
 
 pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> std::io::Result<()> {
-    let json = JsonReport {
+    serde_json::to_writer_pretty(&mut *w, &contract(report))?;
+    writeln!(w)
+}
+
+/// The report as the JSON contract's value: what `--compare` reads back from a file.
+pub fn to_value(report: &Report) -> serde_json::Result<Value> {
+    serde_json::to_value(contract(report))
+}
+
+fn contract(report: &Report) -> JsonReport<'_> {
+    JsonReport {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
             name: env!("CARGO_PKG_NAME"),
@@ -182,9 +208,9 @@ pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> s
             skipped: report.count(Status::Skipped),
         },
         checks: report.checks.iter().map(check).collect(),
-    };
-    serde_json::to_writer_pretty(&mut *w, &json)?;
-    writeln!(w)
+        generated_at: crate::report::format_time(&report.generated_at),
+        comparison: report.comparison.as_ref(),
+    }
 }
 
 #[cfg(test)]

@@ -26,6 +26,15 @@ pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> s
     for check in &report.checks {
         suite.add_test_case(testcase(check)?);
     }
+    if let Some(comparison) = &report.comparison {
+        // What changed since the earlier report, where CI shows a suite's output.
+        let mut text = crate::compare::heading(comparison);
+        for line in crate::compare::describe(comparison) {
+            text.push('\n');
+            text.push_str(&line);
+        }
+        suite.set_system_out(text);
+    }
     let mut junit = Junit::new("session-audit");
     junit.add_test_suite(suite);
     junit.serialize(w).map_err(std::io::Error::other)

@@ -3,6 +3,7 @@
 //! One file per format, one `render(w, report, options)` signature, one dispatch here.
 
 mod csv;
+pub mod html;
 pub mod json;
 mod junit;
 mod markdown;
@@ -83,6 +84,8 @@ pub(crate) mod fixtures {
             backend: Some(BackendKind::Postgres),
             database_url: "postgres://app:***@db/prod".into(),
             error: None,
+            generated_at: Utc.with_ymd_and_hms(2026, 11, 24, 6, 0, 0).unwrap(),
+            comparison: None,
             checks: vec![
                 CheckResult {
                     id: CheckId::Coverage,

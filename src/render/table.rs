@@ -35,6 +35,12 @@ pub fn render(w: &mut dyn Write, report: &Report, options: &RenderOptions) -> st
     for check in &report.checks {
         details(w, check, options)?;
     }
+    if let Some(comparison) = &report.comparison {
+        writeln!(w, "\n{}", crate::compare::heading(comparison))?;
+        for line in crate::compare::describe(comparison) {
+            writeln!(w, "  {line}")?;
+        }
+    }
     let verdict = report.verdict();
     let counts: Vec<String> = [
         (Status::Pass, "passed"),

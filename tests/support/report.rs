@@ -11,11 +11,57 @@ pub struct JsonReport {
     pub schema_version: u32,
     pub tool: Tool,
     pub database: Database,
+    /// When the audit started (RFC 3339, UTC).
+    pub generated_at: String,
     pub verdict: String,
     #[serde(default)]
     pub error: Option<String>,
     pub counts: BTreeMap<String, usize>,
     pub checks: Vec<JsonCheck>,
+    #[serde(default)]
+    pub comparison: Option<Comparison>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Comparison {
+    pub previous_file: String,
+    pub previous_generated_at: Option<String>,
+    pub previous_verdict: Option<String>,
+    pub checks: Vec<CheckChange>,
+    pub crosstab: Vec<CellChange>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckChange {
+    pub id: String,
+    pub status_before: Option<String>,
+    pub status_after: String,
+    pub metrics: Vec<MetricChange>,
+    pub new_ids: Vec<i64>,
+    pub gone_ids: Vec<i64>,
+    pub ids_complete: bool,
+    pub new_rows: Vec<Value>,
+    pub gone_rows: Vec<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricChange {
+    pub name: String,
+    pub before: Option<i64>,
+    pub after: i64,
+    pub change: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CellChange {
+    pub session_type: Value,
+    pub visibility: Value,
+    pub before: i64,
+    pub after: i64,
 }
 
 #[derive(Debug, Deserialize)]

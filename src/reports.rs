@@ -1,0 +1,224 @@
+//! The reports folder of `session-audit report`: timestamped JSON, CSV and HTML reports, the
+//! history index, and retention.
+//!
+//! The JSON reports are the record; `history.json` is an index rebuilt from them on every run
+//! and replaced atomically, so an interrupted run (or a report deleted by hand) can never leave
+//! it out of step for longer than the next run. A report file that cannot be read (written by
+//! something else, cut short by a full disk) is left alone and named in a warning.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::atomic::write_atomically;
+use crate::error::AuditError;
+use crate::render::{Format, RenderOptions, render};
+use crate::report::Report;
+
+const PREFIX: &str = "session-audit-";
+pub const HISTORY: &str = "history.json";
+
+/// One saved report, as the history index lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// `20261124T064700Z` (UTC), the part of the file names that tells the reports apart.
+    pub stamp: String,
+    pub generated_at: Option<String>,
+    pub verdict: Option<String>,
+    pub json: String,
+    pub csv: String,
+    pub html: String,
+    pub key: KeyMetrics,
+}
+
+/// The numbers the history chart follows over time.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct KeyMetrics {
+    pub bookings_without_session: Option<i64>,
+    pub scheduled_without_session: Option<i64>,
+    pub duplicate_groups: Option<i64>,
+    /// Sessions with an unknown session_type or visibility plus bookings with an unknown status.
+    pub unknown_values: Option<i64>,
+}
+
+impl KeyMetrics {
+    pub fn of(report: &Value) -> Self {
+        let metric = |check: &str, name: &str| {
+            report["checks"].as_array().and_then(|checks| {
+                checks
+                    .iter()
+                    .find(|c| c["id"] == check)
+                    .and_then(|c| c["metrics"][name].as_i64())
+            })
+        };
+        let unknown = [
+            metric("type-distribution", "unknown_sessions"),
+            metric("status-vocabulary", "unknown_status_bookings"),
+        ];
+        KeyMetrics {
+            bookings_without_session: metric("coverage", "without_session"),
+            scheduled_without_session: metric("coverage", "scheduled_without_session"),
+            duplicate_groups: metric("duplicate-times", "duplicate_groups"),
+            unknown_values: unknown
+                .iter()
+                .any(Option::is_some)
+                .then(|| unknown.iter().flatten().sum()),
+        }
+    }
+
+    /// (label, value) in the chart's order.
+    pub fn series(&self) -> [(&'static str, Option<i64>); 4] {
+        [
+            ("bookings without a session", self.bookings_without_session),
+            (
+                "scheduled without a session",
+                self.scheduled_without_session,
+            ),
+            ("duplicate time groups", self.duplicate_groups),
+            ("unknown values", self.unknown_values),
+        ]
+    }
+}
+
+/// The stamps of the JSON reports in `dir`, oldest first (stamps sort as times).
+fn stamps(dir: &Path) -> std::io::Result<Vec<String>> {
+    let mut stamps: Vec<String> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.strip_prefix(PREFIX)
+                    .and_then(|rest| rest.strip_suffix(".json"))
+                    .map(str::to_owned)
+            })
+            .collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    stamps.sort();
+    Ok(stamps)
+}
+
+fn file(dir: &Path, stamp: &str, extension: &str) -> PathBuf {
+    dir.join(format!("{PREFIX}{stamp}.{extension}"))
+}
+
+/// The newest report in `dir` whose audit ran (one that stopped at a connection error has no
+/// checks to compare with), to compare with.
+pub fn latest(dir: &Path) -> Option<PathBuf> {
+    let stamps = stamps(dir).ok()?;
+    stamps
+        .iter()
+        .rev()
+        .map(|stamp| file(dir, stamp, "json"))
+        .find(|path| {
+            std::fs::read_to_string(path)
+                .ok()
+                .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+                .is_some_and(|report| report.get("error").is_none())
+        })
+}
+
+/// A stamp for `at` that no report in `dir` has yet.
+fn new_stamp(dir: &Path, at: DateTime<Utc>) -> std::io::Result<String> {
+    let taken = stamps(dir)?;
+    let base = at.format("%Y%m%dT%H%M%SZ").to_string();
+    let mut stamp = base.clone();
+    let mut n = 2;
+    while taken.contains(&stamp) {
+        stamp = format!("{base}-{n}");
+        n += 1;
+    }
+    Ok(stamp)
+}
+
+/// The history: every readable JSON report in `dir`, oldest first, and a warning for each
+/// report that could not be read.
+pub fn history(dir: &Path) -> std::io::Result<(Vec<HistoryEntry>, Vec<String>)> {
+    let mut entries = Vec::new();
+    let mut warnings = Vec::new();
+    for stamp in stamps(dir)? {
+        let path = file(dir, &stamp, "json");
+        let parsed = std::fs::read_to_string(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| serde_json::from_str::<Value>(&text).map_err(|e| e.to_string()));
+        match parsed {
+            Ok(report) => entries.push(HistoryEntry {
+                generated_at: report["generated_at"].as_str().map(str::to_owned),
+                verdict: report["verdict"].as_str().map(str::to_owned),
+                json: format!("{PREFIX}{stamp}.json"),
+                csv: format!("{PREFIX}{stamp}.csv"),
+                html: format!("{PREFIX}{stamp}.html"),
+                key: KeyMetrics::of(&report),
+                stamp,
+            }),
+            Err(e) => warnings.push(format!(
+                "{} is not a readable report ({e}); it is left out of the history",
+                path.display()
+            )),
+        }
+    }
+    Ok((entries, warnings))
+}
+
+/// What one `report` run wrote.
+pub struct Saved {
+    pub json: PathBuf,
+    pub csv: PathBuf,
+    pub html: PathBuf,
+    pub removed: usize,
+}
+
+/// Writes the report's JSON, CSV and HTML into `dir` (created when missing), keeps the newest
+/// `keep`, and rebuilds the history index. Each file is written atomically.
+pub fn save(dir: &Path, report: &Report, keep: Option<u32>) -> Result<Saved, AuditError> {
+    let fail = |source: std::io::Error| AuditError::Output {
+        path: dir.to_owned(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let stamp = new_stamp(dir, report.generated_at).map_err(fail)?;
+    let (json, csv, html) = (
+        file(dir, &stamp, "json"),
+        file(dir, &stamp, "csv"),
+        file(dir, &stamp, "html"),
+    );
+    let options = RenderOptions::default();
+    write_atomically(&json, |w| render(Format::Json, w, report, &options))?;
+    write_atomically(&csv, |w| render(Format::Csv, w, report, &options))?;
+    let (entries, warnings) = history(dir).map_err(fail)?;
+    for warning in &warnings {
+        crate::console::warning(warning);
+    }
+    write_atomically(&html, |w| {
+        crate::render::html::render_page(w, report, &entries)
+    })?;
+    let mut removed = 0;
+    if let Some(keep) = keep {
+        let all = stamps(dir).map_err(fail)?;
+        let excess = all.len().saturating_sub(keep as usize);
+        for old in &all[..excess] {
+            for extension in ["json", "csv", "html"] {
+                match std::fs::remove_file(file(dir, old, extension)) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(fail(e)),
+                }
+            }
+            removed += 1;
+        }
+    }
+    let (entries, _) = history(dir).map_err(fail)?;
+    write_atomically(&dir.join(HISTORY), |w| {
+        serde_json::to_writer_pretty(&mut *w, &entries)?;
+        writeln!(w)
+    })?;
+    Ok(Saved {
+        json,
+        csv,
+        html,
+        removed,
+    })
+}

@@ -1,0 +1,378 @@
+//! `session-audit report`: the reports folder across runs with changing data, comparisons,
+//! --fail-on-new, retention, and files that an interrupted or foreign writer left behind.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::{Fixture, JsonReport, SqliteDb, TestDb, bin, run};
+
+fn report(db: &SqliteDb, dir: &Path, extra: &[&str]) -> crate::support::Run {
+    run(bin()
+        .args(["report", "--database-url"])
+        .arg(db.path())
+        .arg("--dir")
+        .arg(dir)
+        .args(["--format", "json", "--sample", "all"])
+        .args(extra))
+}
+
+fn saved(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("list")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("session-audit-"))
+                && p.extension().is_some_and(|e| e == extension)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn history(dir: &Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(dir.join("history.json")).expect("history");
+    serde_json::from_str(&text).expect("history is JSON")
+}
+
+/// Three runs while the data changes: each saves JSON, CSV and HTML, the history grows, and
+/// each run says what changed since the one before (metrics, new and gone ids, crosstab).
+#[test]
+fn three_reports_build_a_history_and_each_compares_with_the_last() {
+    let db = SqliteDb::new();
+    Fixture::clean()
+        .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
+        .create(&db);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let reports = dir.path().join("reports");
+
+    let first = report(&db, &reports, &[]);
+    assert_eq!(first.code, 1, "{}", first.stderr);
+    assert!(
+        first.json().comparison.is_none(),
+        "nothing to compare with yet"
+    );
+    assert!(first.stderr.contains("saved "), "{}", first.stderr);
+
+    db.exec(
+        "INSERT INTO bookings_booking (id, service_id, service_session_id, status, start_time, end_time)
+         VALUES (11, 1, NULL, 'confirmed', '2025-02-02 10:00:00', NULL)",
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1100)); // a new stamp
+    let second = report(&db, &reports, &[]).json();
+    let comparison = second.comparison.expect("compared with the first");
+    let coverage = comparison
+        .checks
+        .iter()
+        .find(|c| c.id == "coverage")
+        .expect("coverage");
+    assert_eq!(coverage.new_ids, [11]);
+    assert!(coverage.gone_ids.is_empty());
+    assert!(coverage.ids_complete);
+    let without = coverage
+        .metrics
+        .iter()
+        .find(|m| m.name == "without_session")
+        .expect("metric");
+    assert_eq!(
+        (without.before, without.after, without.change),
+        (Some(1), 2, Some(1))
+    );
+
+    db.exec(
+        "UPDATE bookings_booking SET service_session_id = 1 WHERE id = 10;
+         INSERT INTO services_servicesession (id, service_id, session_type, visibility, start_time, end_time, max_participants, current_participants)
+         VALUES (90, 2, 'workshop', 'unlisted', '2025-03-01 10:00:00', '2025-03-01 11:00:00', 5, 0)",
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let third_run = report(&db, &reports, &[]);
+    let third = third_run.json();
+    let comparison = third.comparison.expect("compared with the second");
+    let coverage = comparison
+        .checks
+        .iter()
+        .find(|c| c.id == "coverage")
+        .expect("coverage");
+    assert_eq!(coverage.gone_ids, [10]);
+    assert!(coverage.new_ids.is_empty());
+    assert!(
+        comparison
+            .crosstab
+            .iter()
+            .any(|c| c.session_type == "workshop"
+                && c.visibility == "unlisted"
+                && c.before == 0
+                && c.after == 1),
+        "{:?}",
+        comparison.crosstab
+    );
+
+    assert_eq!(saved(&reports, "json").len(), 3);
+    assert_eq!(saved(&reports, "csv").len(), 3);
+    let pages = saved(&reports, "html");
+    assert_eq!(pages.len(), 3);
+    let entries = history(&reports);
+    assert_eq!(entries.len(), 3);
+    let without: Vec<i64> = entries
+        .iter()
+        .map(|e| {
+            e["key"]["bookings_without_session"]
+                .as_i64()
+                .expect("key metric")
+        })
+        .collect();
+    assert_eq!(without, [1, 2, 1]);
+
+    // The newest page: every section, the chart with a point per report and series, no
+    // resource from the network.
+    let html = std::fs::read_to_string(pages.last().expect("page")).expect("read");
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(&html, options).expect("the page parses");
+    for id in [
+        "verdict", "summary", "crosstab", "changes", "history", "checks",
+    ] {
+        assert!(
+            doc.descendants().any(|n| n.attribute("id") == Some(id)),
+            "section {id}"
+        );
+    }
+    let articles = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("article"))
+        .count();
+    assert_eq!(articles, 15, "one per check");
+    let points = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "circle")
+        .count();
+    assert_eq!(points, 3 * 4, "three reports, four key metrics");
+    for node in doc.descendants() {
+        for attribute in ["src", "href"] {
+            if let Some(value) = node.attribute(attribute) {
+                assert!(
+                    !value.contains("://"),
+                    "{attribute}={value} reaches the network"
+                );
+            }
+        }
+    }
+    assert!(
+        !doc.descendants()
+            .any(|n| n.has_tag_name("script") || n.has_tag_name("link"))
+    );
+}
+
+/// --keep N removes the oldest reports beyond N, and the history follows.
+#[test]
+fn keep_removes_the_oldest_reports() {
+    let db = SqliteDb::new();
+    Fixture::clean().create(&db);
+    let dir = tempfile::tempdir().expect("temp dir");
+    for _ in 0..3 {
+        assert_eq!(report(&db, dir.path(), &["--keep", "2"]).code, 0);
+    }
+    assert_eq!(saved(dir.path(), "json").len(), 2);
+    assert_eq!(saved(dir.path(), "html").len(), 2);
+    assert_eq!(saved(dir.path(), "csv").len(), 2);
+    assert_eq!(history(dir.path()).len(), 2);
+}
+
+/// --fail-on-new: a known backlog only warns; a new defect fails. The baseline must list every
+/// id, or the check keeps failing and says why.
+#[test]
+fn fail_on_new_lets_a_known_backlog_pass_and_fails_on_a_new_defect() {
+    let db = SqliteDb::new();
+    Fixture::clean()
+        .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
+        .create(&db);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let baseline = dir.path().join("baseline.json");
+    let made = run(bin()
+        .args(["check", "--format", "json", "--sample", "all", "--output"])
+        .arg(&baseline)
+        .arg("--database-url")
+        .arg(db.path()));
+    assert_eq!(made.code, 1);
+    let compare = |extra: &[&str]| {
+        run(bin()
+            .args(["check", "--format", "json", "--fail-on-new", "--compare"])
+            .arg(&baseline)
+            .arg("--database-url")
+            .arg(db.path())
+            .args(extra))
+    };
+    let known = compare(&[]);
+    assert_eq!(known.code, 0, "{}", known.stdout);
+    let coverage = known.json().check("coverage").status.clone();
+    assert_eq!(coverage, "warn");
+
+    db.exec(
+        "INSERT INTO bookings_booking (id, service_id, service_session_id, status, start_time, end_time)
+         VALUES (11, 1, NULL, 'confirmed', '2025-02-02 10:00:00', NULL)",
+    );
+    let new = compare(&[]);
+    assert_eq!(new.code, 1);
+    let report: JsonReport = new.json();
+    assert!(
+        report
+            .check("coverage")
+            .summary
+            .contains("1 offending rows are new"),
+        "{}",
+        report.check("coverage").summary
+    );
+
+    // A baseline with only a sample of the ids cannot tell new from known: fail, and say why.
+    let sampled = dir.path().join("sampled.json");
+    assert_eq!(
+        run(bin()
+            .args(["check", "--format", "json", "--sample", "1", "--output"])
+            .arg(&sampled)
+            .arg("--database-url")
+            .arg(db.path()))
+        .code,
+        1
+    );
+    let partial = run(bin()
+        .args(["check", "--format", "json", "--fail-on-new", "--compare"])
+        .arg(&sampled)
+        .arg("--database-url")
+        .arg(db.path()));
+    assert_eq!(partial.code, 1);
+    assert!(
+        partial
+            .json()
+            .check("coverage")
+            .summary
+            .contains("make the baseline with --sample all")
+    );
+
+    let alone = run(bin()
+        .args(["check", "--fail-on-new", "--database-url"])
+        .arg(db.path()));
+    assert_eq!(alone.code, 2);
+    assert!(
+        alone.stderr.contains("add --compare REPORT.json"),
+        "{}",
+        alone.stderr
+    );
+    let missing = run(bin()
+        .args([
+            "check",
+            "--compare",
+            "/nonexistent/report.json",
+            "--database-url",
+        ])
+        .arg(db.path()));
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("cannot compare with /nonexistent/report.json"),
+        "{}",
+        missing.stderr
+    );
+}
+
+/// A report cut short by another writer (or a full disk) and a temporary file left by a killed
+/// run: the next run goes on, names the unreadable report, and the history stays valid JSON.
+#[test]
+fn a_half_written_report_or_stray_temporary_file_never_corrupts_the_history() {
+    let db = SqliteDb::new();
+    Fixture::clean().create(&db);
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("session-audit-20000101T000000Z.json"),
+        "{\"schema_version\": 1, \"checks\": [",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join(".tmpAbC123"), "half a report").expect("write");
+    let out = report(&db, dir.path(), &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("session-audit-20000101T000000Z.json is not a readable report"),
+        "{}",
+        out.stderr
+    );
+    let entries = history(dir.path());
+    assert_eq!(entries.len(), 1, "only the readable report");
+    assert!(
+        out.json().comparison.is_none(),
+        "the broken report is not compared with"
+    );
+    assert!(
+        dir.path().join(".tmpAbC123").exists(),
+        "other files are left alone"
+    );
+}
+
+/// A reports folder that cannot be written: exit 2, one line naming it.
+#[test]
+fn an_unwritable_reports_folder_is_exit_2() {
+    let db = SqliteDb::new();
+    Fixture::clean().create(&db);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "").expect("write");
+    let out = report(&db, &file.join("reports"), &[]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("cannot write"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("check that the directory exists and is writable"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// `--compare` shows the changes in every format: the table and Markdown list them, JUnit puts
+/// them in the suite's output, CSV marks new and gone findings rows.
+#[test]
+fn every_format_shows_what_changed() {
+    let db = SqliteDb::new();
+    Fixture::clean()
+        .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
+        .create(&db);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let baseline = dir.path().join("baseline.json");
+    let made = run(bin()
+        .args(["check", "--format", "json", "--sample", "all", "--output"])
+        .arg(&baseline)
+        .arg("--database-url")
+        .arg(db.path()));
+    assert_eq!(made.code, 1);
+    db.exec("UPDATE bookings_booking SET status = 'pending_payment' WHERE id = 10");
+    let shown = |format: &str| {
+        let out = run(bin()
+            .args(["check", "--format", format, "--compare"])
+            .arg(&baseline)
+            .arg("--database-url")
+            .arg(db.path()));
+        assert_eq!(out.code, 1, "{format}: {}", out.stderr);
+        out.stdout
+    };
+    let table = shown("table");
+    assert!(table.contains("Changes since"), "{table}");
+    assert!(
+        table.contains("coverage: findings rows 1 new, 1 gone"),
+        "{table}"
+    );
+    let markdown = shown("markdown");
+    assert!(markdown.contains("### Changes since"), "{markdown}");
+    let junit = shown("junit");
+    assert!(junit.contains("<system-out>Changes since"), "{junit}");
+    let csv = shown("csv");
+    assert!(csv.starts_with("check,change,"), "{csv}");
+    let marked = |mark: &str, status: &str| {
+        csv.lines().any(|l| {
+            l.starts_with(&format!("coverage,{mark},")) && l.contains(&format!(",{status},"))
+        })
+    };
+    assert!(marked("new", "pending_payment"), "{csv}");
+    assert!(marked("gone", "confirmed"), "{csv}");
+    let json: JsonReport = serde_json::from_str(&shown("json")).expect("json");
+    assert!(json.comparison.is_some());
+}
