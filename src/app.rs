@@ -23,6 +23,20 @@ pub async fn run(cli: Cli) -> u8 {
         Command::Report(args) => report(&args).await,
         Command::Sql(args) => crate::inspect::sql(&args),
         Command::Explain(args) => crate::inspect::explain(&args).await,
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "session-audit", &mut script);
+            print_bytes(&script)
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+                Ok(()) => print_bytes(&page),
+                Err(e) => Err(AuditError::Write(e)),
+            }
+        }
         Command::ExplainCheck { id } => {
             print!("{}", id.doc());
             Ok(0)
@@ -50,6 +64,15 @@ async fn check(args: &CheckArgs) -> Result<u8, AuditError> {
     let report = audited(&plan, previous, args.compare.fail_on_new).await?;
     emit(&report, &plan.output)?;
     Ok(report.verdict().exit_code())
+}
+
+/// Generated text to stdout; a reader that stops early (`| head`) is not an error.
+fn print_bytes(bytes: &[u8]) -> Result<u8, AuditError> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(AuditError::Write(e)),
+        _ => Ok(0),
+    }
 }
 
 /// `report`: audit, save the JSON, CSV and HTML reports in the folder with the history, and

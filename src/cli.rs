@@ -48,6 +48,14 @@ pub enum Command {
     /// Connect read-only and print the planner's cost estimate for each check's queries
     /// (EXPLAIN without ANALYZE: nothing is executed). Takes check's options.
     Explain(Box<CheckArgs>),
+    /// Print a completion script for a shell. Example: session-audit completions bash >
+    /// /etc/bash_completion.d/session-audit
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff). Example: session-audit man > session-audit.1
+    Man,
     /// Show what a check verifies, why it matters and how to fix what it finds.
     ExplainCheck {
         /// The check's id. Example: coverage

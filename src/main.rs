@@ -16,6 +16,7 @@ mod fuzz;
 mod inspect;
 mod plan;
 mod preview;
+mod progress;
 mod queries;
 mod render;
 mod report;

@@ -656,3 +656,27 @@ fn explain_prints_the_plan_of_every_query_on_sqlite() {
     );
     assert_eq!(std::fs::read(&db).expect("read"), before, "nothing written");
 }
+
+/// Completions for every shell clap_complete knows, and a man page, from the clap definitions.
+#[test]
+fn completions_and_man_page_are_generated() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = run(bin().args(["completions", shell]));
+        assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
+        assert!(out.stdout.contains("session-audit"), "{shell}");
+        assert!(
+            out.stdout.contains("fail-on-new"),
+            "{shell} completes the options"
+        );
+    }
+    let man = run(bin().arg("man"));
+    assert_eq!(man.code, 0);
+    assert!(man.stdout.starts_with(".ie"), "roff");
+    assert!(
+        man.stdout.contains(".TH session-audit 1"),
+        "{}",
+        &man.stdout[..200]
+    );
+    let bad = run(bin().args(["completions", "cmd.exe"]));
+    assert_eq!(bad.code, 2);
+}

@@ -850,3 +850,54 @@ fn explain_gives_the_planners_cost_per_query() {
     assert!(costed >= 20, "{}", out.stdout);
     assert!(!out.stdout.contains("cannot plan"), "{}", out.stdout);
 }
+
+/// A check that runs longer than a second shows a progress line on a terminal (here a
+/// pseudo-terminal from `script`), and nothing when stderr is piped.
+#[test]
+fn slow_checks_show_progress_on_a_terminal_only() {
+    let Some(db) = PgDb::new() else { return };
+    Fixture::clean().create(&db);
+    db.exec(
+        "ALTER TABLE services_servicesession RENAME TO sessions_real;
+         CREATE VIEW services_servicesession AS SELECT s.* FROM sessions_real s, pg_sleep(1.6) AS pause;",
+    );
+    let bin = assert_cmd::cargo::cargo_bin("session-audit");
+    let command = format!(
+        "{} check --database-url {} --only type-distribution --format json --output /dev/null",
+        bin.display(),
+        db.url()
+    );
+    let typescript = tempfile::NamedTempFile::new().expect("temp");
+    let on_terminal = std::process::Command::new("script")
+        .args(["-qec", &command])
+        .arg(typescript.path())
+        .stdout(std::process::Stdio::null())
+        .status();
+    match on_terminal {
+        Ok(status) => {
+            assert_eq!(status.code(), Some(0));
+            let seen = std::fs::read_to_string(typescript.path()).expect("typescript");
+            assert!(seen.contains("running: type-distribution 1 s"), "{seen:?}");
+            assert!(
+                seen.ends_with("\r\u{1b}[2K") || seen.contains("\r\u{1b}[2K"),
+                "the line is erased"
+            );
+        }
+        Err(e) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "script (util-linux) is required in CI: {e}"
+            );
+            eprintln!("SKIPPED: progress on a terminal, no `script` ({e})");
+        }
+    }
+    let piped = check(
+        &db.url(),
+        &["--only", "type-distribution", "--format", "json"],
+    );
+    assert_eq!(piped.code, 0);
+    assert_eq!(
+        piped.stderr, "",
+        "no progress when stderr is not a terminal"
+    );
+}

@@ -12,6 +12,7 @@ use std::sync::Mutex;
 
 use super::{CheckContext, CheckId, Shared, audit_bindings, run};
 use crate::db::{Schema, Snapshot};
+use crate::progress::Progress;
 use crate::report::{CheckResult, Status, WaiverOutcome, WaiverState};
 use crate::settings::{AuditSettings, TableRole};
 use crate::sql::Bindings;
@@ -31,15 +32,19 @@ pub async fn run_checks(
     // connection while the others go on. Results keep the checks' fixed order.
     let queue = Mutex::new(checks.iter().copied().enumerate().collect::<VecDeque<_>>());
     let results = Mutex::new(vec![None; checks.len()]);
+    let progress = Progress::default();
     let workers = snapshots.iter_mut().map(|snapshot| {
-        let (queue, results, bindings, shared) = (&queue, &results, &bindings, &shared);
+        let (queue, results, bindings, shared, progress) =
+            (&queue, &results, &bindings, &shared, &progress);
         async move {
             loop {
                 let next = queue.lock().map(|mut q| q.pop_front()).unwrap_or(None);
                 let Some((index, id)) = next else { break };
                 let started = std::time::Instant::now();
                 tracing::info!("{id}: started");
+                progress.start(id);
                 let result = run_one(id, snapshot, schema, settings, bindings, shared).await;
+                progress.finish(id);
                 tracing::info!(
                     "{id}: {} in {:.3} s",
                     result.status.as_str(),
@@ -51,7 +56,15 @@ pub async fn run_checks(
             }
         }
     });
-    futures_util::future::join_all(workers).await;
+    if Progress::wanted() {
+        tokio::select! {
+            _ = futures_util::future::join_all(workers) => {}
+            () = progress.tick() => {}
+        }
+        progress.clear();
+    } else {
+        futures_util::future::join_all(workers).await;
+    }
     let slots = results
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
