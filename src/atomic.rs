@@ -9,6 +9,11 @@ use crate::error::AuditError;
 
 /// Writes a file through a temporary file in the same directory and a rename, so a reader
 /// never sees a half-written report.
+///
+/// Only regular files are replaced that way. A path that is something else — `/dev/null`,
+/// `/dev/stdout`, a named pipe — is written to directly: renaming over it would replace the
+/// device or pipe with a plain file. A symbolic link to a file is followed, so the link stays
+/// and its target is replaced.
 pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
@@ -17,6 +22,22 @@ pub fn write_atomically(
         path: path.to_owned(),
         source,
     };
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(fail)?;
+            let mut buffered = std::io::BufWriter::new(file);
+            write(&mut buffered).map_err(fail)?;
+            return buffered.flush().map_err(fail);
+        }
+        Ok(meta) if meta.is_file() && path.is_symlink() => {
+            let target = std::fs::canonicalize(path).map_err(fail)?;
+            return write_atomically(&target, write);
+        }
+        _ => {}
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

@@ -680,3 +680,42 @@ fn completions_and_man_page_are_generated() {
     let bad = run(bin().args(["completions", "cmd.exe"]));
     assert_eq!(bad.code, 2);
 }
+
+/// `--output` to a device or pipe writes into it: `/dev/stdout` reaches the reader, and
+/// `/dev/null` stays a device (a rename over it would have replaced it with a plain file).
+#[test]
+fn output_to_a_device_writes_into_it_and_leaves_it_a_device() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("demo.sqlite3");
+    assert_eq!(run(bin().arg("-q").arg("demo").arg(&db)).code, 0);
+    let url = db.to_string_lossy().into_owned();
+    let out = check(&url, &["--format", "json", "--output", "/dev/stdout"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.json().verdict, "fail");
+    let null = check(
+        &url,
+        &[
+            "--format",
+            "json",
+            "--output",
+            "/dev/null",
+            "--junit",
+            "/dev/null",
+        ],
+    );
+    assert_eq!(
+        null.code, 2,
+        "the same path twice is refused: {}",
+        null.stderr
+    );
+    let null = check(&url, &["--format", "json", "--output", "/dev/null"]);
+    assert_eq!(null.code, 1, "{}", null.stderr);
+    assert!(
+        std::fs::metadata("/dev/null")
+            .expect("stat")
+            .file_type()
+            .is_char_device(),
+        "/dev/null is still a device"
+    );
+}

@@ -862,10 +862,12 @@ fn slow_checks_show_progress_on_a_terminal_only() {
          CREATE VIEW services_servicesession AS SELECT s.* FROM sessions_real s, pg_sleep(1.6) AS pause;",
     );
     let bin = assert_cmd::cargo::cargo_bin("session-audit");
+    let out = tempfile::tempdir().expect("temp dir");
     let command = format!(
-        "{} check --database-url {} --only type-distribution --format json --output /dev/null",
+        "{} check --database-url {} --only type-distribution --format json --output {}",
         bin.display(),
-        db.url()
+        db.url(),
+        out.path().join("report.json").display()
     );
     let typescript = tempfile::NamedTempFile::new().expect("temp");
     let on_terminal = std::process::Command::new("script")
