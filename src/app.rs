@@ -22,6 +22,7 @@ pub async fn run(cli: Cli) -> u8 {
         Command::Init(args) => init(&args),
         Command::Report(args) => report(&args).await,
         Command::Sql(args) => crate::inspect::sql(&args),
+        Command::FixSql(args) => fix_sql(&args).await,
         Command::Explain(args) => crate::inspect::explain(&args).await,
         Command::Completions { shell } => {
             use clap::CommandFactory;
@@ -64,6 +65,22 @@ async fn check(args: &CheckArgs) -> Result<u8, AuditError> {
     let report = audited(&plan, previous, args.compare.fail_on_new).await?;
     emit(&report, &plan.output)?;
     Ok(report.verdict().exit_code())
+}
+
+/// `fix-sql`: the remediation script, printed or written (atomically) to `--output`.
+async fn fix_sql(args: &CheckArgs) -> Result<u8, AuditError> {
+    let (plan, script) = crate::fix::script(args).await?;
+    match &plan.output.path {
+        Some(path) => {
+            crate::atomic::write_atomically(path, |w| w.write_all(script.as_bytes()))?;
+            console::note(&format!(
+                "wrote {}; review it before running it",
+                path.display()
+            ));
+            Ok(0)
+        }
+        None => print_bytes(script.as_bytes()),
+    }
 }
 
 /// Generated text to stdout; a reader that stops early (`| head`) is not an error.

@@ -48,6 +48,11 @@ pub enum Command {
     /// Connect read-only and print the planner's cost estimate for each check's queries
     /// (EXPLAIN without ANALYZE: nothing is executed). Takes check's options.
     Explain(Box<CheckArgs>),
+    /// Print (or write with --output) a remediation script for review, never run by the tool:
+    /// link bookings without a session to their one matching session, create individual
+    /// sessions for the other scheduled bookings with times; one transaction. Takes check's
+    /// options.
+    FixSql(Box<CheckArgs>),
     /// Print a completion script for a shell. Example: session-audit completions bash >
     /// /etc/bash_completion.d/session-audit
     Completions {

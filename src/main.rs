@@ -11,6 +11,7 @@ mod console;
 mod db;
 mod demo;
 mod error;
+mod fix;
 #[cfg(test)]
 mod fuzz;
 mod inspect;

@@ -1,6 +1,6 @@
 //! Cases every backend must pass, each on a database of its own.
 
-use crate::support::{Fixture, TestDb, check};
+use crate::support::{Backend, Fixture, TestDb, check};
 
 pub fn clean_database_passes_with_exit_0(db: &dyn TestDb) {
     Fixture::clean().create(db);
@@ -977,5 +977,108 @@ pub fn only_and_skip_select_checks(db: &dyn TestDb) {
         none.stderr.contains("no check is selected"),
         "{}",
         none.stderr
+    );
+}
+
+/// `fix-sql` writes a script that, applied, makes coverage and make-required-readiness pass
+/// and changes nothing else: one booking is linked to the one workshop at its service and
+/// time, the other gets an individual/private session of its own; every other check reports
+/// exactly what it reported before (the counts of sessions aside, which grow by the one made).
+pub fn fix_sql_repairs_coverage_and_readiness_and_nothing_else(db: &dyn TestDb) {
+    let start = match db.backend() {
+        Backend::Postgres => "'2025-03-01 10:00:00+00'",
+        _ => "'2025-03-01 10:00:00'",
+    };
+    Fixture::clean()
+        .session(4, 2, Some("workshop"), Some("public"), Some("2025-03-01T10:00:00Z"))
+        .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
+        .after(&format!(
+            "INSERT INTO bookings_booking (id, service_id, service_session_id, status, start_time, end_time) VALUES (11, 2, NULL, 'confirmed', {start}, NULL)"
+        ))
+        .create(db);
+    if db.backend() == Backend::Postgres {
+        // The fixture gives explicit ids; Django's inserts keep the sequence in step.
+        db.exec("SELECT setval(pg_get_serial_sequence('services_servicesession', 'id'), (SELECT max(id) FROM services_servicesession))");
+    }
+    let before = check(&db.url(), &["--format", "json"]);
+    assert_eq!(before.code, 1, "{}", before.stderr);
+    let before = before.json();
+    assert_eq!(before.check("coverage").status, "fail");
+    assert_eq!(before.check("make-required-readiness").status, "fail");
+
+    let fix =
+        crate::support::run(crate::support::bin().args(["fix-sql", "--database-url", &db.url()]));
+    assert_eq!(fix.code, 0, "{}", fix.stderr);
+    let script = fix.stdout;
+    assert!(script.contains("--   1 bookings linked"), "{script}");
+    assert!(
+        script.contains("--   1 individual/private sessions created"),
+        "{script}"
+    );
+    assert!(
+        script.contains("-- booking 11: link to session 4"),
+        "{script}"
+    );
+    assert!(
+        script.contains("-- booking 10: new individual/private session"),
+        "{script}"
+    );
+    assert!(script.trim_end().ends_with("COMMIT;"));
+    let after_dry_run = check(&db.url(), &["--format", "json"]).json();
+    assert_eq!(
+        after_dry_run.check("coverage").status,
+        "fail",
+        "fix-sql changed nothing itself"
+    );
+
+    db.exec(&script);
+    let after = check(&db.url(), &["--format", "json"]);
+    let after = after.json();
+    assert_eq!(
+        after.check("coverage").status,
+        "pass",
+        "{}",
+        after.check("coverage").summary
+    );
+    assert_eq!(after.check("make-required-readiness").status, "pass");
+    // Checks whose counts include the new session; their verdicts must not move.
+    let counting = [
+        "migration-state",
+        "type-distribution",
+        "rollback-safety",
+        "type-matches-service",
+    ];
+    let changed = ["coverage", "make-required-readiness"];
+    for (b, a) in before.checks.iter().zip(&after.checks) {
+        if changed.contains(&b.id.as_str()) {
+            continue;
+        }
+        if counting.contains(&b.id.as_str()) {
+            assert_eq!((&b.id, &b.status), (&a.id, &a.status), "{}", a.summary);
+            continue;
+        }
+        assert_eq!(
+            (&b.id, &b.status, &b.metrics),
+            (&a.id, &a.status, &a.metrics),
+            "{} changed: {} -> {}",
+            b.id,
+            b.summary,
+            a.summary
+        );
+    }
+    let metric =
+        |r: &crate::support::JsonReport, check: &str, name: &str| r.check(check).metrics[name];
+    assert_eq!(
+        metric(&after, "type-distribution", "total_sessions"),
+        metric(&before, "type-distribution", "total_sessions") + 1
+    );
+    assert_eq!(
+        metric(&after, "rollback-safety", "individual_sessions"),
+        metric(&before, "rollback-safety", "individual_sessions") + 1
+    );
+    assert_eq!(
+        metric(&after, "capacity", "sessions_with_problems"),
+        0,
+        "the workshop counts its new booking"
     );
 }

@@ -80,4 +80,5 @@ backend_cases!(
     waivers_excuse_expire_and_go_stale,
     max_offending_turns_a_small_failure_into_a_warning,
     only_and_skip_select_checks,
+    fix_sql_repairs_coverage_and_readiness_and_nothing_else,
 );
