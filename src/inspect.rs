@@ -7,7 +7,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::Text;
 
 use crate::cli::{BackendArg, CheckArgs, SqlArgs};
-use crate::db::{BackendKind, DatabaseUrl, Schema, Snapshot};
+use crate::db::{BackendKind, DatabaseUrl, Schema, Snapshot, Tuning};
 use crate::error::AuditError;
 use crate::plan::{CheckPlan, table_settings};
 use crate::preview::{PlannedQuery, assumed_schema, planned_queries, sql_text};
@@ -134,9 +134,9 @@ async fn estimate(
             // Planned under the settings the audit runs it with (see the checks' calls).
             let query = q.query.prefixed("EXPLAIN ");
             let lines: Vec<PgPlanLine> = if file.starts_with("duplicate_times") {
-                snapshot.load_with_more_memory(query).await
+                snapshot.load_tuned(query, Tuning::MoreMemory).await
             } else if file.starts_with("session_load") {
-                snapshot.load_without_parallel_workers(query).await
+                snapshot.load_tuned(query, Tuning::NoParallelWorkers).await
             } else {
                 snapshot.load(query).await
             }

@@ -698,14 +698,47 @@ fn the_password_can_come_from_pgpassword_pgpass_or_a_url_file() {
     );
 }
 
+/// Watches pg_stat_activity from another thread and keeps the most client connections the
+/// tool held at once on the test's database (parallel workers are the server's, not counted).
+struct ConnectionSampler {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<i64>,
+}
+
+impl ConnectionSampler {
+    fn start(db: &PgDb) -> Self {
+        use std::sync::atomic::Ordering;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (flag, mut client, name) = (stop.clone(), db.client(), db.name().to_owned());
+        let thread = std::thread::spawn(move || {
+            let mut most = 0;
+            while !flag.load(Ordering::Relaxed) {
+                let now: i64 = client
+                    .query_one(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'session-audit' AND backend_type = 'client backend'",
+                        &[&name],
+                    )
+                    .expect("sample")
+                    .get(0);
+                most = most.max(now);
+            }
+            most
+        });
+        ConnectionSampler { stop, thread }
+    }
+
+    /// Stops sampling; the most connections seen.
+    fn stop(self) -> i64 {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.thread.join().expect("sampler")
+    }
+}
+
 /// Twenty audits at once on one database all give the same report, and the tool never holds
 /// more connections than `--jobs` allows (sampled from pg_stat_activity while they run); every
 /// connection is closed when they end.
 #[test]
 fn twenty_concurrent_audits_agree_and_stay_within_their_connections() {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-
     let Some(db) = PgDb::new() else { return };
     Fixture::clean()
         .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
@@ -716,29 +749,7 @@ fn twenty_concurrent_audits_agree_and_stay_within_their_connections() {
          SELECT 1000 + g, 1, 1, 'confirmed', NULL, NULL FROM generate_series(1, 200000) AS g;
          ANALYZE;",
     );
-    let stop = Arc::new(AtomicBool::new(false));
-    let most = Arc::new(AtomicI64::new(0));
-    let sampler = {
-        let (stop, most, mut client, name) = (
-            stop.clone(),
-            most.clone(),
-            db.client(),
-            db.name().to_owned(),
-        );
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                let now: i64 = client
-                    .query_one(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'session-audit' AND backend_type = 'client backend'",
-                        &[&name],
-                    )
-                    .expect("sample")
-                    .get(0);
-                most.fetch_max(now, Ordering::Relaxed);
-                std::thread::sleep(std::time::Duration::from_millis(5));
-            }
-        })
-    };
+    let sampler = ConnectionSampler::start(&db);
     let jobs = 2;
     let children: Vec<_> = (0..20)
         .map(|_| {
@@ -756,8 +767,7 @@ fn twenty_concurrent_audits_agree_and_stay_within_their_connections() {
         .into_iter()
         .map(|c| c.wait_with_output().expect("an audit ends"))
         .collect();
-    stop.store(true, Ordering::Relaxed);
-    sampler.join().expect("sampler");
+    let most = sampler.stop();
     let first = &outputs[0];
     assert_eq!(
         first.status.code(),
@@ -773,7 +783,6 @@ fn twenty_concurrent_audits_agree_and_stay_within_their_connections() {
             "every audit gives the same report"
         );
     }
-    let most = most.load(Ordering::Relaxed);
     assert!(most > 0, "the sampler saw the audits");
     assert!(
         most <= 20 * jobs,
@@ -782,33 +791,10 @@ fn twenty_concurrent_audits_agree_and_stay_within_their_connections() {
     assert_eq!(connections_of_the_audit(&db), 0, "connections left open");
 
     // One audit alone: never more than its --jobs.
-    let stop = Arc::new(AtomicBool::new(false));
-    let most = Arc::new(AtomicI64::new(0));
-    let sampler = {
-        let (stop, most, mut client, name) = (
-            stop.clone(),
-            most.clone(),
-            db.client(),
-            db.name().to_owned(),
-        );
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                let now: i64 = client
-                    .query_one(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'session-audit' AND backend_type = 'client backend'",
-                        &[&name],
-                    )
-                    .expect("sample")
-                    .get(0);
-                most.fetch_max(now, Ordering::Relaxed);
-            }
-        })
-    };
+    let sampler = ConnectionSampler::start(&db);
     let run = check(&db.url(), &["--format", "json", "--jobs", "3"]);
-    stop.store(true, Ordering::Relaxed);
-    sampler.join().expect("sampler");
+    let most = sampler.stop();
     assert_eq!(run.code, 1);
-    let most = most.load(Ordering::Relaxed);
     assert!((1..=3).contains(&most), "{most} connections with --jobs 3");
 }
 

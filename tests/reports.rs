@@ -15,6 +15,15 @@ fn report(db: &SqliteDb, dir: &Path, extra: &[&str]) -> crate::support::Run {
         .args(extra))
 }
 
+/// `check` writing its JSON report to `path`, listing `sample` ids per check.
+fn save_json(db: &SqliteDb, path: &Path, sample: &str) -> crate::support::Run {
+    run(bin()
+        .args(["check", "--format", "json", "--sample", sample, "--output"])
+        .arg(path)
+        .arg("--database-url")
+        .arg(db.path()))
+}
+
 fn saved(dir: &Path, extension: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("list")
@@ -189,12 +198,7 @@ fn fail_on_new_lets_a_known_backlog_pass_and_fails_on_a_new_defect() {
         .create(&db);
     let dir = tempfile::tempdir().expect("temp dir");
     let baseline = dir.path().join("baseline.json");
-    let made = run(bin()
-        .args(["check", "--format", "json", "--sample", "all", "--output"])
-        .arg(&baseline)
-        .arg("--database-url")
-        .arg(db.path()));
-    assert_eq!(made.code, 1);
+    assert_eq!(save_json(&db, &baseline, "all").code, 1);
     let compare = |extra: &[&str]| {
         run(bin()
             .args(["check", "--format", "json", "--fail-on-new", "--compare"])
@@ -226,15 +230,7 @@ fn fail_on_new_lets_a_known_backlog_pass_and_fails_on_a_new_defect() {
 
     // A baseline with only a sample of the ids cannot tell new from known: fail, and say why.
     let sampled = dir.path().join("sampled.json");
-    assert_eq!(
-        run(bin()
-            .args(["check", "--format", "json", "--sample", "1", "--output"])
-            .arg(&sampled)
-            .arg("--database-url")
-            .arg(db.path()))
-        .code,
-        1
-    );
+    assert_eq!(save_json(&db, &sampled, "1").code, 1);
     let partial = run(bin()
         .args(["check", "--format", "json", "--fail-on-new", "--compare"])
         .arg(&sampled)
@@ -338,12 +334,7 @@ fn every_format_shows_what_changed() {
         .create(&db);
     let dir = tempfile::tempdir().expect("temp dir");
     let baseline = dir.path().join("baseline.json");
-    let made = run(bin()
-        .args(["check", "--format", "json", "--sample", "all", "--output"])
-        .arg(&baseline)
-        .arg("--database-url")
-        .arg(db.path()));
-    assert_eq!(made.code, 1);
+    assert_eq!(save_json(&db, &baseline, "all").code, 1);
     db.exec("UPDATE bookings_booking SET status = 'pending_payment' WHERE id = 10");
     let shown = |format: &str| {
         let out = run(bin()

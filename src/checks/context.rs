@@ -13,7 +13,7 @@ use super::booking_join::JoinGroup;
 use super::profile::BookingGroup;
 use super::session_load::SessionLoad;
 use crate::db::types::IdRow;
-use crate::db::{BackendKind, QueryError, Row, Schema, Snapshot};
+use crate::db::{BackendKind, QueryError, Row, Schema, Snapshot, Tuning};
 use crate::report::{CheckResult, Rows, SampleIds, Status};
 use crate::settings::SampleLimit;
 use crate::settings::{AuditSettings, TableRole};
@@ -165,27 +165,16 @@ impl CheckContext<'_> {
         Ok(self.snapshot.load(bind(template, self.bindings)?).await?)
     }
 
-    /// Like `load`, for a grouping query that needs more sort memory (see `SnapshotOptions`).
-    pub async fn load_grouping<T: Row>(
+    /// Like `load`, with one PostgreSQL planner setting changed for this query (see [`Tuning`]).
+    pub async fn load_tuned<T: Row>(
         &mut self,
         template: &'static str,
+        tuning: Tuning,
     ) -> Result<Vec<T>, CheckError> {
         log_query(self.id, template);
         Ok(self
             .snapshot
-            .load_with_more_memory(bind(template, self.bindings)?)
-            .await?)
-    }
-
-    /// Like `load`, without PostgreSQL's parallel workers (see the snapshot's method).
-    pub async fn load_serial<T: Row>(
-        &mut self,
-        template: &'static str,
-    ) -> Result<Vec<T>, CheckError> {
-        log_query(self.id, template);
-        Ok(self
-            .snapshot
-            .load_without_parallel_workers(bind(template, self.bindings)?)
+            .load_tuned(bind(template, self.bindings)?, tuning)
             .await?)
     }
 

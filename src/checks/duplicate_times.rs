@@ -8,6 +8,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
 use super::{CheckContext, CheckError, CheckSpec, sql};
+use crate::db::Tuning;
 use crate::db::types::AnyInteger;
 use crate::report::{Cell, CheckResult, IdKind, Rows, count_of};
 use crate::settings::{Severity, TableRole};
@@ -40,7 +41,9 @@ struct Group {
 }
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
-    let groups: Vec<Group> = ctx.load_grouping(sql!(ctx, "duplicate_times")).await?;
+    let groups: Vec<Group> = ctx
+        .load_tuned(sql!(ctx, "duplicate_times"), Tuning::MoreMemory)
+        .await?;
     let table = &ctx.settings.tables.sessions;
 
     let mut parsed = Vec::with_capacity(groups.len());

@@ -14,5 +14,5 @@ pub mod url;
 
 pub use connection::Row;
 pub use schema::Schema;
-pub use snapshot::{QueryError, Snapshot, SnapshotOptions};
+pub use snapshot::{QueryError, Snapshot, SnapshotOptions, Tuning};
 pub use url::{BackendKind, DatabaseUrl};

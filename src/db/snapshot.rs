@@ -198,40 +198,24 @@ impl Snapshot {
         self.settle(outcome)
     }
 
-    /// Runs `load` with PostgreSQL's `work_mem` raised for this query only (`SET LOCAL`, then
-    /// back to the server's default); other backends have no such setting.
-    pub async fn load_with_more_memory<T: Row>(
+    /// Runs `load` with one PostgreSQL planner setting changed for this query only (`SET
+    /// LOCAL`, then back to the server's default); other backends have no such settings.
+    pub async fn load_tuned<T: Row>(
         &mut self,
         query: BoundQuery,
+        tuning: Tuning,
     ) -> Result<Vec<T>, QueryError> {
         if self.backend != BackendKind::Postgres {
             return self.load(query).await;
         }
-        self.execute(&format!(
-            "SET LOCAL work_mem = '{}MB'",
-            self.options.work_mem_mb
-        ))
-        .await?;
-        let rows = self.load(query).await;
-        self.execute("SET LOCAL work_mem TO DEFAULT").await?;
-        rows
-    }
-
-    /// Like `load`, for a query PostgreSQL plans badly in parallel: the sessions' load groups
-    /// the bookings in a subquery on the inner side of a hash join, and every parallel worker
-    /// then builds that whole grouping again (measured on 10M bookings: 15.0 s with two
-    /// workers on two cores, 10.2 s without them).
-    pub async fn load_without_parallel_workers<T: Row>(
-        &mut self,
-        query: BoundQuery,
-    ) -> Result<Vec<T>, QueryError> {
-        if self.backend != BackendKind::Postgres {
-            return self.load(query).await;
-        }
-        self.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        let (setting, value) = match tuning {
+            Tuning::MoreMemory => ("work_mem", format!("'{}MB'", self.options.work_mem_mb)),
+            Tuning::NoParallelWorkers => ("max_parallel_workers_per_gather", "0".to_owned()),
+        };
+        self.execute(&format!("SET LOCAL {setting} = {value}"))
             .await?;
         let rows = self.load(query).await;
-        self.execute("SET LOCAL max_parallel_workers_per_gather TO DEFAULT")
+        self.execute(&format!("SET LOCAL {setting} TO DEFAULT"))
             .await?;
         rows
     }
@@ -407,4 +391,17 @@ fn snapshot_error(url: &DatabaseUrl, backend: BackendKind, reason: &str) -> Audi
         url: url.redacted.clone(),
         reason: format!("{reason}{hint}"),
     }
+}
+
+/// A PostgreSQL planner setting one query needs (see [`Snapshot::load_tuned`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tuning {
+    /// `work_mem` at `--work-mem-mb`: duplicate-times' hash aggregate over (service, start)
+    /// spills to disk at the default 4 MB. Raised for the whole transaction instead, it slowed
+    /// the big hash joins (docs/performance.md), so it is raised for this query alone.
+    MoreMemory,
+    /// No parallel workers: the sessions' load groups the bookings in a subquery on the inner
+    /// side of a hash join, and every parallel worker then builds that whole grouping again
+    /// (measured on 10M bookings: 15.0 s with two workers on two cores, 10.2 s without).
+    NoParallelWorkers,
 }
