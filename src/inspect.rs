@@ -7,7 +7,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::Text;
 
 use crate::cli::{BackendArg, CheckArgs, SqlArgs};
-use crate::db::{BackendKind, DatabaseUrl, Schema, Snapshot, Tuning};
+use crate::db::{BackendKind, DatabaseUrl, Schema, Snapshot};
 use crate::error::AuditError;
 use crate::plan::{CheckPlan, table_settings};
 use crate::preview::{PlannedQuery, assumed_schema, planned_queries, sql_text};
@@ -131,14 +131,11 @@ async fn estimate(
     let fail = |e: crate::db::QueryError| (file, crate::error::one_line(&e.to_string()));
     let text = match backend {
         BackendKind::Postgres => {
-            // Planned under the settings the audit runs it with (see the checks' calls).
+            // Planned under the setting the audit runs it with.
             let query = q.query.prefixed("EXPLAIN ");
-            let lines: Vec<PgPlanLine> = if file.starts_with("duplicate_times") {
-                snapshot.load_tuned(query, Tuning::MoreMemory).await
-            } else if file.starts_with("session_load") {
-                snapshot.load_tuned(query, Tuning::NoParallelWorkers).await
-            } else {
-                snapshot.load(query).await
+            let lines: Vec<PgPlanLine> = match crate::queries::tuning(q.name) {
+                Some(tuning) => snapshot.load_tuned(query, tuning).await,
+                None => snapshot.load(query).await,
             }
             .map_err(fail)?;
             let top = lines

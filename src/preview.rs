@@ -1,6 +1,7 @@
 //! The queries an audit would run, bound to the configured tables, without running them:
 //! `session-audit sql` prints them, `session-audit explain` asks the planner about them.
 
+use crate::checks::runner::columns_read_from;
 use crate::checks::{CheckId, audit_bindings};
 use crate::db::{BackendKind, Schema};
 use crate::queries::template;
@@ -10,7 +11,9 @@ use crate::sql::{BoundQuery, TemplateError, bind};
 /// One query of one check.
 pub struct PlannedQuery {
     pub check: CheckId,
-    /// The file it comes from, e.g. `booking_join.postgres.sql`.
+    /// The template's name (`booking_join`) and the file it comes from
+    /// (`booking_join.postgres.sql`).
+    pub name: &'static str,
     pub file: &'static str,
     /// Read once per audit and shared by several checks (printed in full only the first time).
     pub shared_with_earlier: bool,
@@ -39,6 +42,7 @@ pub fn planned_queries(
             };
             planned.push(PlannedQuery {
                 check,
+                name,
                 file,
                 shared_with_earlier: seen.contains(&file),
                 query: bind(text, &bindings)?,
@@ -49,40 +53,26 @@ pub fn planned_queries(
     Ok(planned)
 }
 
-/// The schema the audit expects when there is no database to read it from: every table and
-/// column any check reads, the legacy booking times included.
+/// The schema the audit expects when there is no database to read it from: every column any
+/// check reads from each table, plus the ones read where they exist (legacy booking times,
+/// duration, participant counts), so the queries are shown in full.
 pub fn assumed_schema(settings: &AuditSettings) -> Schema {
-    let mut tables: Vec<(String, Vec<&'static str>)> = Vec::new();
-    let optional: &[(TableRole, &[&'static str])] = &[
-        (TableRole::Bookings, &["start_time", "end_time"]),
-        (
-            TableRole::Sessions,
-            &["duration", "max_participants", "current_participants"],
-        ),
-    ];
-    let every = CheckId::ALL
+    let optional = |role| match role {
+        TableRole::Bookings => &["start_time", "end_time"][..],
+        TableRole::Sessions => &["duration", "max_participants", "current_participants"][..],
+        _ => &[][..],
+    };
+    let tables: Vec<(&str, Vec<&str>)> = TableRole::ALL
         .iter()
-        .flat_map(|id| id.spec().needs.iter().chain(id.spec().skip_without))
-        .chain(optional);
-    for (role, columns) in every {
-        let table = settings.table(*role).to_owned();
-        let at = match tables.iter().position(|(t, _)| *t == table) {
-            Some(at) => at,
-            None => {
-                tables.push((table, Vec::new()));
-                tables.len() - 1
-            }
-        };
-        for column in *columns {
-            if !tables[at].1.contains(column) {
-                tables[at].1.push(column);
-            }
-        }
-    }
-    let borrowed: Vec<(&str, &[&str])> = tables
-        .iter()
-        .map(|(t, c)| (t.as_str(), c.as_slice()))
+        .map(|&role| {
+            let mut columns = columns_read_from(role);
+            columns.extend(optional(role));
+            columns.sort_unstable();
+            columns.dedup();
+            (settings.table(role), columns)
+        })
         .collect();
+    let borrowed: Vec<(&str, &[&str])> = tables.iter().map(|(t, c)| (*t, c.as_slice())).collect();
     Schema::from_tables(&borrowed)
 }
 

@@ -6,7 +6,7 @@
 //! here; the checks name theirs with `sql!` (compile-time). A test keeps this list equal to
 //! the directory.
 
-use crate::db::BackendKind;
+use crate::db::{BackendKind, Tuning};
 
 macro_rules! files {
     ($($file:literal),* $(,)?) => {
@@ -63,6 +63,16 @@ pub const FILES: &[(&str, &str)] = files![
     "type_matches_service.sql",
     "type_matches_service_sample.sql",
 ];
+
+/// The templates PostgreSQL must plan with a setting changed (see [`Tuning`]): the checks and
+/// `explain` both read it here.
+pub fn tuning(name: &str) -> Option<Tuning> {
+    match name {
+        "duplicate_times" => Some(Tuning::MoreMemory),
+        "session_load" => Some(Tuning::NoParallelWorkers),
+        _ => None,
+    }
+}
 
 /// The template `name` for `backend`, and the file it comes from.
 pub fn template(name: &str, backend: BackendKind) -> Option<(&'static str, &'static str)> {
@@ -212,6 +222,20 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn tuned_templates_exist_and_are_declared_by_a_check() {
+        for name in ["duplicate_times", "session_load"] {
+            assert!(tuning(name).is_some(), "{name}");
+            assert!(template(name, BackendKind::Postgres).is_some(), "{name}");
+            assert!(
+                CheckId::ALL
+                    .iter()
+                    .any(|id| id.spec().queries.contains(&name))
+            );
+        }
+        assert_eq!(tuning("booking_join"), None);
     }
 
     /// The names in `sql!("name")`, `sql!(ctx, "name")` and `sql!(ctx, "name", mysql)`.

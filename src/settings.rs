@@ -21,6 +21,14 @@ pub enum TableRole {
 }
 
 impl TableRole {
+    pub const ALL: [TableRole; 5] = [
+        TableRole::Bookings,
+        TableRole::Sessions,
+        TableRole::Services,
+        TableRole::ServiceTypes,
+        TableRole::Migrations,
+    ];
+
     /// Where this table's name is set, for messages.
     pub fn setting(self) -> &'static str {
         match self {

@@ -13,7 +13,7 @@ use super::booking_join::JoinGroup;
 use super::profile::BookingGroup;
 use super::session_load::SessionLoad;
 use crate::db::types::IdRow;
-use crate::db::{BackendKind, QueryError, Row, Schema, Snapshot, Tuning};
+use crate::db::{BackendKind, QueryError, Row, Schema, Snapshot};
 use crate::report::{CheckResult, Rows, SampleIds, Status};
 use crate::settings::SampleLimit;
 use crate::settings::{AuditSettings, TableRole};
@@ -165,17 +165,19 @@ impl CheckContext<'_> {
         Ok(self.snapshot.load(bind(template, self.bindings)?).await?)
     }
 
-    /// Like `load`, with one PostgreSQL planner setting changed for this query (see [`Tuning`]).
+    /// Like `load`, for the template `name`, with the PostgreSQL planner setting the query
+    /// registry gives it (`queries::tuning`), if any.
     pub async fn load_tuned<T: Row>(
         &mut self,
         template: &'static str,
-        tuning: Tuning,
+        name: &str,
     ) -> Result<Vec<T>, CheckError> {
         log_query(self.id, template);
-        Ok(self
-            .snapshot
-            .load_tuned(bind(template, self.bindings)?, tuning)
-            .await?)
+        let query = bind(template, self.bindings)?;
+        Ok(match crate::queries::tuning(name) {
+            Some(tuning) => self.snapshot.load_tuned(query, tuning).await?,
+            None => self.snapshot.load(query).await?,
+        })
     }
 
     /// Like `load`, with check-specific bindings added to the audit's.

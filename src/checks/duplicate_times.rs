@@ -8,7 +8,6 @@ use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
 use super::{CheckContext, CheckError, CheckSpec, sql};
-use crate::db::Tuning;
 use crate::db::types::AnyInteger;
 use crate::report::{Cell, CheckResult, IdKind, Rows, count_of};
 use crate::settings::{Severity, TableRole};
@@ -42,7 +41,7 @@ struct Group {
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
     let groups: Vec<Group> = ctx
-        .load_tuned(sql!(ctx, "duplicate_times"), Tuning::MoreMemory)
+        .load_tuned(sql!(ctx, "duplicate_times"), "duplicate_times")
         .await?;
     let table = &ctx.settings.tables.sessions;
 

@@ -179,8 +179,9 @@ fn preflight(id: CheckId, schema: &Schema, settings: &AuditSettings) -> Prefligh
     Preflight::Run
 }
 
-/// Every column any check reads from a table: what a look-alike table must have.
-fn columns_read_from(role: TableRole) -> Vec<&'static str> {
+/// Every column any check reads from a table: what a look-alike table must have, and what
+/// `session-audit sql` assumes a table has.
+pub fn columns_read_from(role: TableRole) -> Vec<&'static str> {
     let mut columns: Vec<&'static str> = CheckId::ALL
         .iter()
         .flat_map(|id| id.spec().needs.iter().chain(id.spec().skip_without))

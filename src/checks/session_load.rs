@@ -8,7 +8,6 @@ use diesel::QueryableByName;
 use diesel::sql_types::BigInt;
 
 use super::{CheckContext, CheckError, sql};
-use crate::db::Tuning;
 
 #[derive(Debug, Clone, QueryableByName)]
 pub struct SessionLoad {
@@ -36,9 +35,8 @@ pub async fn session_load(ctx: &mut CheckContext<'_>) -> Result<SessionLoad, Che
     let load = shared
         .session_load
         .get_or_try_init(|| async {
-            let rows: Vec<SessionLoad> = ctx
-                .load_tuned(sql!("session_load"), Tuning::NoParallelWorkers)
-                .await?;
+            let rows: Vec<SessionLoad> =
+                ctx.load_tuned(sql!("session_load"), "session_load").await?;
             rows.into_iter().next().ok_or_else(|| {
                 CheckError::BadData("the sessions' load query returned no row".into())
             })
