@@ -188,13 +188,8 @@ pub fn save(dir: &Path, report: &Report, keep: Option<u32>) -> Result<Saved, Aud
     let options = RenderOptions::default();
     write_atomically(&json, |w| render(Format::Json, w, report, &options))?;
     write_atomically(&csv, |w| render(Format::Csv, w, report, &options))?;
-    let (entries, warnings) = history(dir).map_err(fail)?;
-    for warning in &warnings {
-        crate::console::warning(warning);
-    }
-    write_atomically(&html, |w| {
-        crate::render::html::render_page(w, report, &entries)
-    })?;
+    // Retention first, so the saved reports are read once and the page's chart shows the
+    // same reports as the index.
     let mut removed = 0;
     if let Some(keep) = keep {
         let all = stamps(dir).map_err(fail)?;
@@ -210,7 +205,13 @@ pub fn save(dir: &Path, report: &Report, keep: Option<u32>) -> Result<Saved, Aud
             removed += 1;
         }
     }
-    let (entries, _) = history(dir).map_err(fail)?;
+    let (entries, warnings) = history(dir).map_err(fail)?;
+    for warning in &warnings {
+        crate::console::warning(warning);
+    }
+    write_atomically(&html, |w| {
+        crate::render::html::render_page(w, report, &entries)
+    })?;
     write_atomically(&dir.join(HISTORY), |w| {
         serde_json::to_writer_pretty(&mut *w, &entries)?;
         writeln!(w)

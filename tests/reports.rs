@@ -367,3 +367,21 @@ fn every_format_shows_what_changed() {
     let json: JsonReport = serde_json::from_str(&shown("json")).expect("json");
     assert!(json.comparison.is_some());
 }
+
+/// With --keep, the newest page's chart shows the reports the index keeps, not the removed.
+#[test]
+fn the_page_charts_only_the_kept_reports() {
+    let db = SqliteDb::new();
+    Fixture::clean().create(&db);
+    let dir = tempfile::tempdir().expect("temp dir");
+    for _ in 0..3 {
+        assert_eq!(report(&db, dir.path(), &["--keep", "2"]).code, 0);
+    }
+    let pages = saved(dir.path(), "html");
+    let html = std::fs::read_to_string(pages.last().expect("page")).expect("read");
+    assert_eq!(
+        html.matches("<circle ").count(),
+        2 * 4,
+        "two kept reports, four metrics"
+    );
+}
