@@ -186,31 +186,24 @@ fn crosstab_changes(before: Option<&Value>, after: Option<&Value>) -> Vec<CellCh
             .find(|(ct, cv, _)| ct == t && cv == v)
             .map_or(0, |c| c.2)
     };
-    let mut keys: Vec<(Value, Value)> = was
-        .iter()
-        .chain(&now)
-        .map(|(t, v, _)| (t.clone(), v.clone()))
-        .collect();
-    keys.dedup();
-    let mut changes: Vec<CellChange> = Vec::new();
-    for (t, v) in keys {
-        if changes
-            .iter()
-            .any(|c| c.session_type == t && c.visibility == v)
-        {
-            continue;
-        }
-        let (b, a) = (count(&was, &t, &v), count(&now, &t, &v));
-        if b != a {
-            changes.push(CellChange {
-                session_type: t,
-                visibility: v,
-                before: b,
-                after: a,
-            });
+    // Every (type, visibility) on either side, once, in order of first appearance.
+    let mut keys: Vec<(&Value, &Value)> = Vec::new();
+    for (t, v, _) in was.iter().chain(&now) {
+        if !keys.contains(&(t, v)) {
+            keys.push((t, v));
         }
     }
-    changes
+    keys.into_iter()
+        .filter_map(|(t, v)| {
+            let (before, after) = (count(&was, t, v), count(&now, t, v));
+            (before != after).then(|| CellChange {
+                session_type: t.clone(),
+                visibility: v.clone(),
+                before,
+                after,
+            })
+        })
+        .collect()
 }
 
 /// `--fail-on-new`: a failing check whose offending rows were all there in the earlier report
