@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use mysql_async::prelude::Queryable;
 
-use crate::support::mysql::{MysqlDb, admin_url, run_statements};
+use crate::support::mysql::{MysqlDb, admin_url, run_statements, runtime};
 use crate::support::{Fixture, TestDb, check};
 
 #[test]
@@ -86,20 +86,16 @@ fn the_audit_transaction_refuses_writes_and_carries_its_limits() {
         ["\"42.000000/+00:00/3\""]
     );
     let mut written = 0;
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(async {
-            let mut conn = mysql_async::Conn::from_url(db.url())
-                .await
-                .expect("connect");
-            written = conn
-                .query_first::<i64, _>("SELECT COUNT(*) FROM write_probe")
-                .await
-                .expect("count")
-                .unwrap_or(-1);
-        });
+    runtime().block_on(async {
+        let mut conn = mysql_async::Conn::from_url(db.url())
+            .await
+            .expect("connect");
+        written = conn
+            .query_first::<i64, _>("SELECT COUNT(*) FROM write_probe")
+            .await
+            .expect("count")
+            .unwrap_or(-1);
+    });
     assert_eq!(written, 0, "nothing was written");
 }
 
@@ -151,19 +147,15 @@ fn lock_timeout_is_an_error_with_exit_2() {
     let (release_tx, release_rx) = mpsc::channel::<()>();
     let url = db.url();
     let holder = std::thread::spawn(move || {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime")
-            .block_on(async {
-                let mut conn = mysql_async::Conn::from_url(url).await.expect("connect");
-                conn.query_drop("LOCK TABLES bookings_booking WRITE")
-                    .await
-                    .expect("lock");
-                locked_tx.send(()).expect("signal");
-                let _ = tokio::task::spawn_blocking(move || release_rx.recv()).await;
-                conn.query_drop("UNLOCK TABLES").await.expect("unlock");
-            });
+        runtime().block_on(async {
+            let mut conn = mysql_async::Conn::from_url(url).await.expect("connect");
+            conn.query_drop("LOCK TABLES bookings_booking WRITE")
+                .await
+                .expect("lock");
+            locked_tx.send(()).expect("signal");
+            let _ = tokio::task::spawn_blocking(move || release_rx.recv()).await;
+            conn.query_drop("UNLOCK TABLES").await.expect("unlock");
+        });
     });
     locked_rx.recv().expect("the lock is held");
     let run = check(
@@ -242,11 +234,7 @@ fn wrong_password_is_exit_2_and_the_password_never_appears() {
 
 /// What an audit could change on MariaDB: every table's checksum and the tables there are.
 fn mysql_fingerprint(db: &MysqlDb) -> Vec<String> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(async {
+    runtime().block_on(async {
             let mut conn = mysql_async::Conn::from_url(db.url())
                 .await
                 .expect("connect");

@@ -72,16 +72,22 @@ fn statement_timeout_is_an_error_with_exit_2() {
     );
 }
 
+/// Another session holding an exclusive lock on the bookings table, until it is dropped.
+fn lock_bookings(db: &PgDb) -> postgres::Client {
+    let mut holder = db.client();
+    holder
+        .batch_execute("BEGIN; LOCK TABLE bookings_booking IN ACCESS EXCLUSIVE MODE")
+        .expect("lock");
+    holder
+}
+
 #[test]
 fn lock_timeout_is_an_error_with_exit_2() {
     let Some(db) = PgDb::new() else { return };
     Fixture::clean().create(&db);
-    let mut holder = db.client();
-    let mut tx = holder.transaction().expect("begin");
-    tx.batch_execute("LOCK TABLE bookings_booking IN ACCESS EXCLUSIVE MODE")
-        .expect("lock");
+    let holder = lock_bookings(&db);
     let run = check(&db.url(), &["--format", "json", "--lock-timeout", "200ms"]);
-    tx.rollback().expect("release the lock");
+    drop(holder); // closing the session releases the lock
     assert_eq!(run.code, 2, "{}", run.stdout);
     let report = run.json();
     // The schema is read before the checks, and information_schema waits on no table lock.
@@ -322,10 +328,7 @@ fn an_interrupted_audit_is_exit_2_and_leaves_no_half_written_file() {
         let out = tempfile::tempdir().expect("temp dir");
         let path = out.path().join("report.json");
         let path_arg = path.to_string_lossy().into_owned();
-        let mut holder = db.client();
-        let mut tx = holder.transaction().expect("begin");
-        tx.batch_execute("LOCK TABLE bookings_booking IN ACCESS EXCLUSIVE MODE")
-            .expect("lock");
+        let holder = lock_bookings(&db);
         let (child, _) = audit_waiting_on_a_lock(
             &db,
             &["--format", "json", "--output", &path_arg, "--jobs", "2"],
@@ -336,7 +339,7 @@ fn an_interrupted_audit_is_exit_2_and_leaves_no_half_written_file() {
             .expect("kill");
         assert!(killed.success());
         let output = child.wait_with_output().expect("the audit ends");
-        tx.rollback().expect("release the lock");
+        drop(holder); // closing the session releases the lock
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "SIG{signal}: {stderr}");
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -366,16 +369,13 @@ fn an_interrupted_audit_is_exit_2_and_leaves_no_half_written_file() {
 fn a_connection_terminated_mid_run_is_exit_2() {
     let Some(db) = PgDb::new() else { return };
     Fixture::clean().create(&db);
-    let mut holder = db.client();
-    let mut tx = holder.transaction().expect("begin");
-    tx.batch_execute("LOCK TABLE bookings_booking IN ACCESS EXCLUSIVE MODE")
-        .expect("lock");
+    let holder = lock_bookings(&db);
     let (child, pid) = audit_waiting_on_a_lock(&db, &["--format", "json", "--jobs", "1"]);
     db.client()
         .execute("SELECT pg_terminate_backend($1)", &[&pid])
         .expect("terminate");
     let output = child.wait_with_output().expect("the audit ends");
-    tx.rollback().expect("release the lock");
+    drop(holder); // closing the session releases the lock
     let run = crate::support::Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

@@ -11,7 +11,8 @@ pub fn admin_url() -> String {
         .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
 }
 
-fn runtime() -> tokio::runtime::Runtime {
+/// A runtime for the async MariaDB client in synchronous tests.
+pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
