@@ -52,6 +52,7 @@ struct Count {
 
 /// Reads what needs repair and returns the script (the caller prints or writes it).
 pub async fn script(args: &CheckArgs) -> Result<(CheckPlan, String), AuditError> {
+    crate::plan::refuse_report_flags(args, "fix-sql")?;
     let plan = CheckPlan::from_args(args)?;
     let mut snapshots = Snapshot::open_shared(&plan.url, plan.options, 1).await?;
     let Some(snapshot) = snapshots.first_mut() else {

@@ -78,6 +78,7 @@ struct MysqlPlanJson {
 /// Connects read-only, asks the planner about every query of the selected checks (EXPLAIN
 /// without ANALYZE: nothing runs), and prints one estimate per query.
 pub async fn explain(args: &CheckArgs) -> Result<u8, AuditError> {
+    crate::plan::refuse_report_flags(args, "explain")?;
     let plan = CheckPlan::from_args(args)?;
     let mut snapshots = Snapshot::open_shared(&plan.url, plan.options, 1).await?;
     let Some(snapshot) = snapshots.first_mut() else {

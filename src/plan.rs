@@ -181,3 +181,23 @@ pub fn table_settings(
     }
     Ok(settings)
 }
+
+/// `explain` and `fix-sql` take check's options to connect and name tables, but write no
+/// report: a report flag given to them would be silently ignored, so it is refused.
+pub fn refuse_report_flags(args: &CheckArgs, command: &str) -> Result<(), AuditError> {
+    let o = &args.output;
+    let given = [
+        ("--json", o.json.is_some()),
+        ("--junit", o.junit.is_some()),
+        ("--markdown", o.markdown.is_some()),
+        ("--csv", o.csv.is_some()),
+        ("--compare", args.compare.compare.is_some()),
+        ("--fail-on-new", args.compare.fail_on_new),
+    ];
+    match given.iter().find(|(_, set)| *set) {
+        Some((flag, _)) => Err(AuditError::Usage(format!(
+            "{command} writes no report, so {flag} would be ignored; drop it, or run `session-audit check`"
+        ))),
+        None => Ok(()),
+    }
+}

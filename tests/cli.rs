@@ -719,3 +719,19 @@ fn output_to_a_device_writes_into_it_and_leaves_it_a_device() {
         "/dev/null is still a device"
     );
 }
+
+/// explain and fix-sql write no report: a report flag is refused rather than ignored.
+#[test]
+fn report_flags_are_refused_where_no_report_is_written() {
+    for (command, flag) in [("explain", "--junit"), ("fix-sql", "--json")] {
+        let out = run(bin().args([command, "--database-url", "db.sqlite3", flag, "x"]));
+        assert_eq!(out.code, 2, "{command}");
+        assert!(
+            out.stderr.contains(&format!(
+                "{command} writes no report, so {flag} would be ignored"
+            )),
+            "{}",
+            out.stderr
+        );
+    }
+}
