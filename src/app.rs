@@ -68,7 +68,7 @@ async fn check(args: &CheckArgs) -> Result<u8, AuditError> {
 }
 
 /// `fix-sql`: the remediation script, printed or written (atomically) to `--output`.
-async fn fix_sql(args: &CheckArgs) -> Result<u8, AuditError> {
+async fn fix_sql(args: &crate::cli::FixArgs) -> Result<u8, AuditError> {
     let (plan, script) = crate::fix::script(args).await?;
     match &plan.output.path {
         Some(path) => {

@@ -49,10 +49,10 @@ pub enum Command {
     /// (EXPLAIN without ANALYZE: nothing is executed). Takes check's options.
     Explain(Box<CheckArgs>),
     /// Print (or write with --output) a remediation script for review, never run by the tool:
-    /// link bookings without a session to their one matching session, create individual
-    /// sessions for the other scheduled bookings with times; one transaction. Takes check's
-    /// options.
-    FixSql(Box<CheckArgs>),
+    /// link scheduled bookings without a session to their one matching session, create
+    /// individual sessions for the others with times; one all-or-nothing, idempotent
+    /// transaction. Takes check's options.
+    FixSql(Box<FixArgs>),
     /// Print a completion script for a shell. Example: session-audit completions bash >
     /// /etc/bash_completion.d/session-audit
     Completions {
@@ -148,6 +148,18 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub compare: CompareArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub check: CheckArgs,
+
+    /// Also repair bookings whose status is not in the config's statuses.known (by default they
+    /// are listed in the script's header and left alone: `cancelled` is usually a typo of a
+    /// status that needs no session). Same as `[fix] include_unknown_status = true`.
+    #[arg(long)]
+    pub include_unknown_status: bool,
 }
 
 #[derive(Debug, Args)]

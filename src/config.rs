@@ -41,6 +41,15 @@ pub struct RawConfig {
     #[serde(default)]
     checks: BTreeMap<String, RawCheck>,
     waivers: Option<RawWaivers>,
+    fix: Option<RawFix>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFix {
+    #[serde(default)]
+    session_defaults: BTreeMap<String, toml::Value>,
+    include_unknown_status: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -305,6 +314,21 @@ impl RawConfig {
             settings.checks.insert(id, check);
         }
 
+        if let Some(fix) = self.fix {
+            for (column, value) in fix.session_defaults {
+                let value = fix_value(&value).ok_or_else(|| {
+                    invalid(format!(
+                        "fix.session_defaults.{column} is {}; give a string, number or boolean",
+                        value.type_str()
+                    ))
+                })?;
+                settings.fix.session_defaults.insert(column, value);
+            }
+            if let Some(include) = fix.include_unknown_status {
+                settings.fix.include_unknown_status = include;
+            }
+        }
+
         if let Some(w) = self.waivers {
             let mut waivers = Vec::new();
             if let Some(file) = w.file {
@@ -320,6 +344,17 @@ impl RawConfig {
             settings.waivers = waivers;
         }
         Ok(())
+    }
+}
+
+fn fix_value(value: &toml::Value) -> Option<crate::settings::FixValue> {
+    use crate::settings::FixValue;
+    match value {
+        toml::Value::String(s) => Some(FixValue::Text(s.clone())),
+        toml::Value::Integer(i) => Some(FixValue::Integer(*i)),
+        toml::Value::Float(f) => Some(FixValue::Float(*f)),
+        toml::Value::Boolean(b) => Some(FixValue::Bool(*b)),
+        _ => None,
     }
 }
 
@@ -475,6 +510,16 @@ default = "{}"       # every other code
     }
     text.push_str(
         r#"
+# fix-sql: values for the sessions it creates. Django keeps most model defaults in Python, so a
+# NOT NULL column without a database default (a lifecycle `status`, `sequence_number`…) must be
+# given here, or fix-sql stops and names it; it never guesses. For the real platform:
+[fix]
+include_unknown_status = false   # repair bookings whose status is not in statuses.known too
+# [fix.session_defaults]
+# status = "scheduled"
+# sequence_number = 0
+# reschedule_count = 0
+
 # Known exceptions: listed rows do not fail their check until the waiver expires (then the
 # check fails and says so); a waiver that matches nothing is reported as stale.
 [waivers]
@@ -508,6 +553,7 @@ mod tests {
         assert_eq!(from_file.vocabulary, defaults.vocabulary);
         assert_eq!(from_file.checks, defaults.checks);
         assert_eq!(from_file.sample, defaults.sample);
+        assert_eq!(from_file.fix, defaults.fix);
     }
 
     #[test]
@@ -555,6 +601,27 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("fatal"), "{err}");
+    }
+
+    #[test]
+    fn fix_session_defaults_take_scalars_only() {
+        let s = apply("[fix]\ninclude_unknown_status = true\n[fix.session_defaults]\nstatus = \"scheduled\"\nsequence_number = 0\n").unwrap();
+        assert!(s.fix.include_unknown_status);
+        assert_eq!(
+            s.fix.session_defaults.get("status"),
+            Some(&crate::settings::FixValue::Text("scheduled".into()))
+        );
+        assert_eq!(
+            s.fix.session_defaults.get("sequence_number"),
+            Some(&crate::settings::FixValue::Integer(0))
+        );
+        let err = apply("[fix.session_defaults]\nstatus = [\"a\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("fix.session_defaults.status is array"),
+            "{err}"
+        );
     }
 
     #[test]

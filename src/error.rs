@@ -78,6 +78,9 @@ pub enum AuditError {
     #[error("invalid option: {0}")]
     Usage(String),
 
+    #[error("fix-sql wrote no script: {0}")]
+    FixCannot(String),
+
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
 

@@ -162,10 +162,31 @@ pub struct Waiver {
     pub expires: NaiveDate,
 }
 
+/// A value an operator gives a column of the sessions `fix-sql` creates (`[fix.session_defaults]`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FixValue {
+    Text(String),
+    Integer(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+/// What `fix-sql` may do beyond the audit's own settings.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FixSettings {
+    /// column -> value for the sessions it creates: the NOT NULL columns whose default Django
+    /// keeps in Python (`status`, `sequence_number`…), or any other column the operator wants set.
+    pub session_defaults: BTreeMap<String, FixValue>,
+    /// Also repair bookings whose status is not in `statuses.known` (off: they are listed and
+    /// left alone, since `cancelled` is usually a typo of a status that takes no session).
+    pub include_unknown_status: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct AuditSettings {
     pub tables: Tables,
     pub vocabulary: Vocabulary,
+    pub fix: FixSettings,
     pub sample: SampleLimit,
     pub checks: BTreeMap<CheckId, CheckSettings>,
     pub waivers: Vec<Waiver>,
@@ -264,6 +285,7 @@ impl Default for AuditSettings {
         AuditSettings {
             tables: Tables::default(),
             vocabulary: Vocabulary::default(),
+            fix: FixSettings::default(),
             sample: SampleLimit::First(20),
             checks: CheckId::ALL
                 .iter()

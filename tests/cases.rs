@@ -1023,7 +1023,12 @@ pub fn fix_sql_repairs_coverage_and_readiness_and_nothing_else(db: &dyn TestDb) 
         script.contains("-- booking 10: new individual/private session"),
         "{script}"
     );
-    assert!(script.trim_end().ends_with("COMMIT;"));
+    // MySQL commits only through the guard's prepared statement (see fix_script.mysql.sql).
+    let last = match db.backend() {
+        Backend::Mysql => "DEALLOCATE PREPARE session_audit_finish;",
+        _ => "COMMIT;",
+    };
+    assert!(script.trim_end().ends_with(last), "{script}");
     let after_dry_run = check(&db.url(), &["--format", "json"]).json();
     assert_eq!(
         after_dry_run.check("coverage").status,

@@ -1,21 +1,43 @@
 //! What tables and columns the audited database has, read once before any check runs.
 //!
 //! Lets the runner say "table X is missing, did you mean Y" (by name and by columns) instead of
-//! passing the database's raw error along, and tell a missing column from a broken query.
+//! passing the database's raw error along, and tell a missing column from a broken query. Each
+//! column also carries what a writer must know (NOT NULL, the database's default, a generated
+//! id), so `fix-sql` writes INSERTs the real table accepts: Django keeps most model defaults in
+//! Python, not in the database.
 
 use std::collections::BTreeMap;
 
 use diesel::QueryableByName;
-use diesel::sql_types::Text;
+use diesel::sql_types::{Nullable, Text};
 
 use super::snapshot::{QueryError, Snapshot};
 use super::url::BackendKind;
 use crate::sql::{Bindings, bind};
 
+/// One column as the database declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// The declared type, as the backend names it (`timestamp with time zone`, `datetime(6)`…).
+    pub data_type: String,
+    pub nullable: bool,
+    /// The database's own default expression, if any (Django's model defaults are not here).
+    pub default: Option<String>,
+    /// The database generates it (identity, serial, AUTO_INCREMENT, SQLite's rowid).
+    pub generated: bool,
+}
+
+impl Column {
+    /// An INSERT that leaves this column out fails: NOT NULL, no default, not generated.
+    pub fn needs_a_value(&self) -> bool {
+        !self.nullable && self.default.is_none() && !self.generated
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Schema {
-    /// table name -> column name -> declared type
-    tables: BTreeMap<String, BTreeMap<String, String>>,
+    /// table name -> column name -> column
+    tables: BTreeMap<String, BTreeMap<String, Column>>,
     /// What the server could not describe (MySQL's information_schema skips a table it cannot
     /// open and only warns), so "missing" can say why.
     warnings: Vec<String>,
@@ -36,6 +58,12 @@ struct ColumnRow {
     column_name: String,
     #[diesel(sql_type = Text)]
     data_type: String,
+    #[diesel(sql_type = Text)]
+    is_nullable: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    column_default: Option<String>,
+    #[diesel(sql_type = Text)]
+    is_generated: String,
 }
 
 impl Schema {
@@ -57,11 +85,21 @@ impl Schema {
             schema.warnings.dedup();
         }
         for row in rows {
+            // MariaDB spells "no default" of a nullable column as the text NULL.
+            let default = row
+                .column_default
+                .filter(|d| !d.eq_ignore_ascii_case("null"));
+            let column = Column {
+                data_type: row.data_type,
+                nullable: row.is_nullable.eq_ignore_ascii_case("yes"),
+                default,
+                generated: row.is_generated == "YES",
+            };
             schema
                 .tables
                 .entry(row.table_name)
                 .or_default()
-                .insert(row.column_name, row.data_type);
+                .insert(row.column_name, column);
         }
         Ok(schema)
     }
@@ -74,7 +112,15 @@ impl Schema {
                 (
                     t.to_string(),
                     cols.iter()
-                        .map(|c| (c.to_string(), "text".to_string()))
+                        .map(|c| {
+                            let column = Column {
+                                data_type: "text".into(),
+                                nullable: true,
+                                default: None,
+                                generated: false,
+                            };
+                            (c.to_string(), column)
+                        })
                         .collect(),
                 )
             })
@@ -85,17 +131,40 @@ impl Schema {
         }
     }
 
-    /// Why the server could not describe some tables, if it said so.
+    /// One table with the columns given, for tests of code that reads column details.
+    #[cfg(test)]
+    pub fn from_columns(table: &str, columns: Vec<(&str, Column)>) -> Self {
+        let columns = columns
+            .into_iter()
+            .map(|(name, column)| (name.to_owned(), column))
+            .collect();
+        Schema {
+            tables: BTreeMap::from([(table.to_owned(), columns)]),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// How many tables were read.
     pub fn table_count(&self) -> usize {
         self.tables.len()
     }
 
+    /// Why the server could not describe some tables, if it said so.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
     }
 
     pub fn has_table(&self, table: &str) -> bool {
         self.tables.contains_key(table)
+    }
+
+    /// The columns of `table` by name, if it exists.
+    pub fn columns(&self, table: &str) -> Option<&BTreeMap<String, Column>> {
+        self.tables.get(table)
+    }
+
+    pub fn column(&self, table: &str, column: &str) -> Option<&Column> {
+        self.tables.get(table).and_then(|cols| cols.get(column))
     }
 
     pub fn has_column(&self, table: &str, column: &str) -> bool {

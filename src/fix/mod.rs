@@ -1,0 +1,171 @@
+//! `session-audit fix-sql`: a remediation script for review, never executed by the tool.
+//!
+//! Reads, read-only, the bookings that block `bookings.0013` and the real shape of the session
+//! table, decides per booking (see `triage`), and writes one transaction that links each
+//! scheduled booking either to the one session of its service at its legacy start time, or to
+//! an individual/private session of its own (the guide's troubleshooting). The script is safe
+//! with every client, stopping at errors or not, and idempotent: see `queries/fix_script.*.sql`.
+//!
+//! - `triage`: which bookings are repaired and how, which are left alone and why
+//! - `columns`: the INSERT the session table accepts, from its NOT NULL columns and defaults
+//! - `dialect`: quoting and expressions per backend
+//! - `script`: the header and the filled-in template
+
+mod columns;
+mod dialect;
+mod script;
+mod triage;
+
+use diesel::QueryableByName;
+use diesel::sql_types::{Nullable, Text};
+
+use crate::checks::audit_bindings;
+use crate::cli::FixArgs;
+use crate::db::types::AnyInteger;
+use crate::db::{Schema, Snapshot};
+use crate::error::AuditError;
+use crate::plan::CheckPlan;
+use crate::queries::template;
+use crate::sql::bind;
+
+use dialect::Dialect;
+use triage::{LinkCandidate, Unlinked};
+
+#[derive(QueryableByName)]
+struct LinkRow {
+    #[diesel(sql_type = AnyInteger)]
+    booking_id: i64,
+    #[diesel(sql_type = AnyInteger)]
+    session_id: i64,
+    #[diesel(sql_type = AnyInteger)]
+    room: i64,
+}
+
+#[derive(QueryableByName)]
+struct BookingRow {
+    #[diesel(sql_type = AnyInteger)]
+    booking_id: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    status: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    start_time: Option<String>,
+}
+
+/// Reads what needs repair and returns the script (the caller prints or writes it).
+pub async fn script(args: &FixArgs) -> Result<(CheckPlan, String), AuditError> {
+    crate::plan::refuse_report_flags(&args.check, "fix-sql")?;
+    let mut plan = CheckPlan::from_args(&args.check)?;
+    if args.include_unknown_status {
+        plan.settings.fix.include_unknown_status = true;
+    }
+    let mut snapshots = Snapshot::open_shared(&plan.url, plan.options, 1).await?;
+    let Some(snapshot) = snapshots.first_mut() else {
+        return Err(AuditError::Usage("no connection".into()));
+    };
+    let read = read(snapshot, &plan).await;
+    for snapshot in snapshots {
+        snapshot.close().await;
+    }
+    let (schema, unlinked, links) = read?;
+    let settings = &plan.settings;
+    let backend = plan.url.backend();
+    let (bookings, sessions) = (&settings.tables.bookings, &settings.tables.sessions);
+    let insert = columns::session_insert(
+        &schema,
+        sessions,
+        &settings.vocabulary.individual,
+        &settings.fix,
+        Dialect(backend),
+    )
+    .map_err(AuditError::FixCannot)?;
+    let triage = triage::triage(
+        &unlinked,
+        &links,
+        &settings.vocabulary,
+        settings.fix.include_unknown_status,
+    );
+    let text = script::render(&script::ScriptInput {
+        source: plan.url.redacted.clone(),
+        backend,
+        bookings,
+        sessions,
+        vocabulary: &settings.vocabulary,
+        triage: &triage,
+        insert: &insert,
+    });
+    Ok((plan, text))
+}
+
+/// The schema, the bookings without a session and their link candidates, from one snapshot.
+async fn read(
+    snapshot: &mut Snapshot,
+    plan: &CheckPlan,
+) -> Result<(Schema, Vec<Unlinked>, Vec<LinkCandidate>), AuditError> {
+    let schema = Schema::read(snapshot)
+        .await
+        .map_err(|e| AuditError::Schema {
+            url: plan.url.redacted.clone(),
+            reason: e.to_string(),
+        })?;
+    let (bookings, sessions) = (
+        &plan.settings.tables.bookings,
+        &plan.settings.tables.sessions,
+    );
+    for (table, column) in [
+        (bookings, "id"),
+        (bookings, "status"),
+        (bookings, "service_id"),
+        (bookings, "start_time"),
+        (bookings, "end_time"),
+        (bookings, "service_session_id"),
+        (sessions, "id"),
+        (sessions, "service_id"),
+        (sessions, "start_time"),
+        (sessions, "current_participants"),
+        (sessions, "max_participants"),
+    ] {
+        if !schema.has_column(table, column) {
+            return Err(AuditError::FixCannot(format!(
+                "it needs {table}.{column}, which this database does not have; without the legacy booking times there is nothing to rebuild sessions from (set the table names with --bookings-table/--sessions-table if they differ)"
+            )));
+        }
+    }
+    let backend = plan.url.backend();
+    let bindings = audit_bindings(&plan.settings, &schema, backend);
+    let query = |name: &str| {
+        let text = template(name, backend)
+            .map(|(_, text)| text)
+            .ok_or_else(|| {
+                AuditError::Usage(format!("no {name} query for {}", backend.as_str()))
+            })?;
+        bind(text, &bindings).map_err(|e| AuditError::Usage(e.to_string()))
+    };
+    let query_error = |e: crate::db::QueryError| {
+        AuditError::FixCannot(format!("the bookings to repair could not be read: {e}"))
+    };
+    let links: Vec<LinkRow> = snapshot
+        .load(query("fix_link")?)
+        .await
+        .map_err(query_error)?;
+    let unlinked: Vec<BookingRow> = snapshot
+        .load(query("fix_bookings")?)
+        .await
+        .map_err(query_error)?;
+    let unlinked = unlinked
+        .into_iter()
+        .map(|r| Unlinked {
+            booking_id: r.booking_id,
+            status: r.status,
+            start_time: r.start_time,
+        })
+        .collect();
+    let links = links
+        .into_iter()
+        .map(|l| LinkCandidate {
+            booking_id: l.booking_id,
+            session_id: l.session_id,
+            room: l.room,
+        })
+        .collect();
+    Ok((schema, unlinked, links))
+}
