@@ -9,6 +9,7 @@ mod support;
 
 mod cases;
 mod cli;
+mod fix_clients;
 mod mariadb_only;
 mod postgres_only;
 mod reports;

@@ -24,6 +24,21 @@ type BookingRow = (
     Option<i64>,
 );
 
+/// The guide's state before its step 4: services 0017-0019 applied, bookings.0013 not yet.
+pub const APPLIED_THROUGH_0019: [(&str, &str); 5] = [
+    ("services", "0016_remove_servicesession_address_and_more"),
+    (
+        "services",
+        "0017_add_session_type_and_visibility_to_servicesession",
+    ),
+    ("services", "0018_populate_session_type_and_visibility"),
+    (
+        "services",
+        "0019_create_servicesessions_for_existing_bookings",
+    ),
+    ("bookings", "0012_remove_meeting_url_fields"),
+];
+
 #[derive(Clone)]
 pub struct Fixture {
     sessions_table: Option<&'static str>,
@@ -42,19 +57,7 @@ impl Default for Fixture {
             sessions_table: None,
             without_legacy_times: false,
             without_migrations_table: false,
-            migrations: vec![
-                ("services", "0016_remove_servicesession_address_and_more"),
-                (
-                    "services",
-                    "0017_add_session_type_and_visibility_to_servicesession",
-                ),
-                ("services", "0018_populate_session_type_and_visibility"),
-                (
-                    "services",
-                    "0019_create_servicesessions_for_existing_bookings",
-                ),
-                ("bookings", "0012_remove_meeting_url_fields"),
-            ],
+            migrations: APPLIED_THROUGH_0019.to_vec(),
             bookings_engine: None,
             sessions: Vec::new(),
             bookings: Vec::new(),
