@@ -3,12 +3,12 @@
 //! Never returns an error: anything that stops the audit becomes the report's `error`, so that
 //! machine-readable outputs still say `verdict: error` (an error is never a pass).
 
-use crate::checks::CheckId;
 use crate::checks::runner::run_checks;
 use crate::db::{DatabaseUrl, Schema, Snapshot, SnapshotOptions};
 use crate::error::AuditError;
 use crate::report::Report;
 use crate::settings::AuditSettings;
+use crate::vocab::CheckId;
 
 pub async fn audit(
     url: &DatabaseUrl,

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::checks::CheckId;
 use crate::render::Format;
 use crate::settings::SampleLimit;
+use crate::vocab::CheckId;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::checks::CheckId;
 use crate::settings::{AuditSettings, Severity, Waiver};
+use crate::vocab::CheckId;
 
 /// The file looked for in the working directory when `--config` is not given.
 pub const DEFAULT_FILE: &str = "session-audit.toml";
@@ -214,8 +214,7 @@ impl RawWaiver {
 }
 
 pub fn parse_check_id(text: &str) -> Result<CheckId, String> {
-    use clap::ValueEnum;
-    CheckId::from_str(text, false).map_err(|_| {
+    CheckId::parse(text).ok_or_else(|| {
         let known: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
         format!("unknown check id `{text}`; known ids: {}", known.join(", "))
     })
@@ -501,7 +500,7 @@ default = "{}"       # every other code
             c.severity.as_str(),
             c.max_offending
         ));
-        if id == CheckId::LegacyTimeDrift {
+        if *id == CheckId::LegacyTimeDrift {
             text.push_str(&format!(
                 "tolerance_seconds = {}   # differences up to this are not drift\n",
                 c.tolerance_seconds

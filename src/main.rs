@@ -26,6 +26,7 @@ mod settings;
 mod spool;
 mod sql;
 mod time;
+mod vocab;
 
 use std::process::ExitCode;
 

@@ -2,13 +2,13 @@
 
 use std::path::PathBuf;
 
-use crate::checks::CheckId;
 use crate::cli::{CheckArgs, OutputArgs};
 use crate::config;
 use crate::db::{DatabaseUrl, SnapshotOptions};
 use crate::error::AuditError;
 use crate::render::Format;
 use crate::settings::AuditSettings;
+use crate::vocab::CheckId;
 
 /// Where and how the report is written.
 #[derive(Debug, Clone)]

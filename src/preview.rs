@@ -1,12 +1,13 @@
 //! The queries an audit would run, bound to the configured tables, without running them:
 //! `session-audit sql` prints them, `session-audit explain` asks the planner about them.
 
+use crate::checks::audit_bindings;
 use crate::checks::runner::columns_read_from;
-use crate::checks::{CheckId, audit_bindings};
 use crate::db::{BackendKind, Schema};
 use crate::queries::template;
 use crate::settings::{AuditSettings, TableRole};
 use crate::sql::{BoundQuery, TemplateError, bind};
+use crate::vocab::CheckId;
 
 /// One query of one check.
 pub struct PlannedQuery {

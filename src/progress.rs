@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::checks::CheckId;
+use crate::vocab::CheckId;
 
 /// How long a check runs before it is shown.
 const AFTER: Duration = Duration::from_secs(1);

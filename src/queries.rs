@@ -89,7 +89,7 @@ pub fn template(name: &str, backend: BackendKind) -> Option<(&'static str, &'sta
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::CheckId;
+    use crate::vocab::CheckId;
 
     #[test]
     fn the_list_is_the_directory() {

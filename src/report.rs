@@ -5,58 +5,9 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::checks::CheckId;
 use crate::db::BackendKind;
-use crate::settings::Severity;
-
-/// The outcome of one check. Ordered by gravity, so the worst of several is their `max`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Status {
-    Skipped,
-    Pass,
-    Warn,
-    Fail,
-    Error,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Pass => "pass",
-            Status::Warn => "warn",
-            Status::Fail => "fail",
-            Status::Error => "error",
-            Status::Skipped => "skipped",
-        }
-    }
-}
-
-/// The answer of the whole audit, and the process exit code that carries it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    Pass,
-    Fail,
-    Error,
-}
-
-impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Pass => "pass",
-            Verdict::Fail => "fail",
-            Verdict::Error => "error",
-        }
-    }
-
-    /// 0 = every check passed (warnings allowed), 1 = a check failed, 2 = not evaluated.
-    pub fn exit_code(self) -> u8 {
-        match self {
-            Verdict::Pass => 0,
-            Verdict::Fail => 1,
-            Verdict::Error => 2,
-        }
-    }
-}
+use crate::vocab::{CheckId, Severity};
+pub use crate::vocab::{IdKind, Status, Verdict};
 
 /// One value in a findings table.
 #[derive(Debug, Clone, PartialEq)]
@@ -193,25 +144,6 @@ impl PartialEq for SampleIds {
             (SampleIds::Memory(a), SampleIds::Memory(b)) => a == b,
             (SampleIds::Spooled(a), SampleIds::Spooled(b)) => std::sync::Arc::ptr_eq(a, b),
             _ => false,
-        }
-    }
-}
-
-/// What the ids in `sample_ids` are ids of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IdKind {
-    Booking,
-    Session,
-    /// The check's findings are not rows with ids (migration-state).
-    None,
-}
-
-impl IdKind {
-    pub fn as_str(self) -> Option<&'static str> {
-        match self {
-            IdKind::Booking => Some("booking"),
-            IdKind::Session => Some("session"),
-            IdKind::None => None,
         }
     }
 }

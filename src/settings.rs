@@ -7,39 +7,8 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::checks::CheckId;
-use crate::report::Status;
-
-/// Which configured table a check reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum TableRole {
-    Bookings,
-    Sessions,
-    Services,
-    ServiceTypes,
-    Migrations,
-}
-
-impl TableRole {
-    pub const ALL: [TableRole; 5] = [
-        TableRole::Bookings,
-        TableRole::Sessions,
-        TableRole::Services,
-        TableRole::ServiceTypes,
-        TableRole::Migrations,
-    ];
-
-    /// Where this table's name is set, for messages.
-    pub fn setting(self) -> &'static str {
-        match self {
-            TableRole::Bookings => "--bookings-table (or tables.bookings in the config)",
-            TableRole::Sessions => "--sessions-table (or tables.sessions in the config)",
-            TableRole::Services => "tables.services in the config",
-            TableRole::ServiceTypes => "tables.service_types in the config",
-            TableRole::Migrations => "tables.migrations in the config",
-        }
-    }
-}
+use crate::vocab::CheckId;
+pub use crate::vocab::{Severity, TableRole};
 
 /// How many offending ids a check lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,38 +30,6 @@ impl SampleLimit {
         match self {
             SampleLimit::First(n) => n as usize,
             SampleLimit::All => usize::MAX,
-        }
-    }
-}
-
-/// How much a check's findings weigh: the worst status they may give.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Findings fail the check (exit 1).
-    Error,
-    /// Findings only warn (exit 0).
-    Warning,
-    /// Findings are reported; the check passes.
-    Info,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-
-    /// Lowers a check's status to what this severity allows. Errors and skips are untouched:
-    /// a check that could not run is never turned into a pass.
-    pub fn cap(self, status: Status) -> Status {
-        match (self, status) {
-            (Severity::Warning, Status::Fail) => Status::Warn,
-            (Severity::Info, Status::Fail | Status::Warn) => Status::Pass,
-            (_, other) => other,
         }
     }
 }
@@ -318,21 +255,4 @@ pub fn check_table_name(name: &str) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn severity_caps_findings_but_never_hides_errors() {
-        assert_eq!(Severity::Error.cap(Status::Fail), Status::Fail);
-        assert_eq!(Severity::Warning.cap(Status::Fail), Status::Warn);
-        assert_eq!(Severity::Info.cap(Status::Fail), Status::Pass);
-        assert_eq!(Severity::Info.cap(Status::Warn), Status::Pass);
-        for severity in [Severity::Error, Severity::Warning, Severity::Info] {
-            assert_eq!(severity.cap(Status::Error), Status::Error);
-            assert_eq!(severity.cap(Status::Skipped), Status::Skipped);
-        }
-    }
 }

@@ -8,7 +8,6 @@ use crate::report::{Cell, CheckResult, IdKind, Rows, count_of, has};
 use crate::settings::{Severity, TableRole};
 
 pub const SPEC: CheckSpec = CheckSpec {
-    id: "capacity",
     title: "Participant counts agree with the bookings",
     severity: Severity::Error,
     needs: &[
@@ -27,7 +26,6 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[],
     queries: &["session_load", "capacity_sample"],
     sample_kind: IdKind::Session,
-    doc: include_str!("../../docs/checks/capacity.md"),
 };
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {

@@ -10,14 +10,12 @@ use crate::report::{Cell, CheckResult, IdKind, Rows, Status, count_of, has};
 use crate::settings::{Severity, TableRole};
 
 pub const SPEC: CheckSpec = CheckSpec {
-    id: "coverage",
     title: "Every booking references a ServiceSession",
     severity: Severity::Error,
     needs: &[(TableRole::Bookings, &["id", "service_session_id", "status"])],
     skip_without: &[],
     queries: &["bookings_profile", "coverage_sample"],
     sample_kind: IdKind::Booking,
-    doc: include_str!("../../docs/checks/coverage.md"),
 };
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {

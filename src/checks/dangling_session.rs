@@ -12,7 +12,6 @@ use crate::report::{Cell, CheckResult, IdKind, Rows, count_of};
 use crate::settings::Severity;
 
 pub const SPEC: CheckSpec = CheckSpec {
-    id: "dangling-session",
     title: "Every session a booking references exists",
     severity: Severity::Error,
     needs: booking_join::READS,
@@ -23,7 +22,6 @@ pub const SPEC: CheckSpec = CheckSpec {
         "dangling_session_sample",
     ],
     sample_kind: IdKind::Booking,
-    doc: include_str!("../../docs/checks/dangling-session.md"),
 };
 
 #[derive(QueryableByName)]

@@ -14,7 +14,6 @@ use crate::settings::{Severity, TableRole};
 use crate::time::parse_db_time;
 
 pub const SPEC: CheckSpec = CheckSpec {
-    id: "duplicate-times",
     title: "Workshops and courses have no duplicate times",
     severity: Severity::Error,
     needs: &[(
@@ -24,7 +23,6 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[],
     queries: &["duplicate_times"],
     sample_kind: IdKind::Session,
-    doc: include_str!("../../docs/checks/duplicate-times.md"),
 };
 
 #[derive(QueryableByName)]

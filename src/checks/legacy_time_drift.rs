@@ -16,7 +16,6 @@ use crate::time::parse_db_time;
 const ROWS_SHOWN: usize = 100;
 
 pub const SPEC: CheckSpec = CheckSpec {
-    id: "legacy-time-drift",
     title: "Legacy booking times agree with their session",
     severity: Severity::Error,
     needs: booking_join::READS,
@@ -27,7 +26,6 @@ pub const SPEC: CheckSpec = CheckSpec {
         "legacy_time_drift_rows",
     ],
     sample_kind: IdKind::Booking,
-    doc: include_str!("../../docs/checks/legacy-time-drift.md"),
 };
 
 #[derive(QueryableByName)]

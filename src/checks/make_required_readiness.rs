@@ -9,14 +9,12 @@ use crate::report::{Cell, CheckResult, IdKind, Rows, Status, count_of};
 use crate::settings::{Severity, TableRole};
 
 pub const SPEC: CheckSpec = CheckSpec {
-    id: "make-required-readiness",
     title: "No scheduled booking blocks bookings.0013",
     severity: Severity::Error,
     needs: &[(TableRole::Bookings, &["id", "service_session_id", "status"])],
     skip_without: &[(TableRole::Bookings, &["start_time"])],
     queries: &["bookings_profile", "make_required_readiness_sample"],
     sample_kind: IdKind::Booking,
-    doc: include_str!("../../docs/checks/make-required-readiness.md"),
 };
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {

@@ -12,14 +12,12 @@ use crate::report::{Cell, CheckResult, IdKind, Rows, Status};
 use crate::settings::{Severity, TableRole};
 
 pub const SPEC: CheckSpec = CheckSpec {
-    id: "migration-state",
     title: "The rollout is at a consistent step of the guide",
     severity: Severity::Error,
     needs: &[(TableRole::Bookings, &["id", "service_session_id", "status"])],
     skip_without: &[(TableRole::Migrations, &["app", "name"])],
     queries: &["migration_state", "bookings_profile"],
     sample_kind: IdKind::None,
-    doc: include_str!("../../docs/checks/migration-state.md"),
 };
 
 /// The guide's migrations, in the order it applies them.

@@ -6,95 +6,49 @@
 //! severity, which are the same for every check.
 
 mod booking_join;
-mod capacity;
 mod context;
-mod coverage;
-mod dangling_session;
-mod duplicate_times;
-mod legacy_time_drift;
-mod make_required_readiness;
-mod migration_state;
-mod orphan_sessions;
 mod profile;
-mod reminder_readiness;
-mod rollback_safety;
 pub mod runner;
-mod service_mismatch;
 mod session_load;
-mod session_time_range;
-mod status_vocabulary;
-mod type_distribution;
-mod type_matches_service;
 
 pub use context::{CheckContext, CheckError, Offenders, Shared, audit_bindings, empty_table};
 
-use crate::report::{CheckResult, IdKind};
-use crate::settings::{CheckSettings, Severity, TableRole};
+use crate::report::CheckResult;
+use crate::settings::CheckSettings;
+use crate::vocab::{CheckId, IdKind, Severity, TableRole};
 
-/// The stable, kebab-case id of a check. Once released, ids are only ever added.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
-pub enum CheckId {
-    MigrationState,
-    Coverage,
-    MakeRequiredReadiness,
-    StatusVocabulary,
-    TypeDistribution,
-    DuplicateTimes,
-    DanglingSession,
-    ServiceMismatch,
-    LegacyTimeDrift,
-    SessionTimeRange,
-    Capacity,
-    TypeMatchesService,
-    ReminderReadiness,
-    RollbackSafety,
-    OrphanSessions,
+/// Each registered check's module, its spec, its docs page and its entry point, derived from
+/// the one registry in `vocab`.
+macro_rules! check_modules {
+    ($($variant:ident => $id:literal, $module:ident;)*) => {
+        $(mod $module;)*
+
+        impl CheckId {
+            pub fn spec(self) -> &'static CheckSpec {
+                match self {
+                    $(CheckId::$variant => &$module::SPEC,)*
+                }
+            }
+
+            /// The documentation page, built into the binary for `explain-check`.
+            pub fn doc(self) -> &'static str {
+                match self {
+                    $(CheckId::$variant => include_str!(concat!("../../docs/checks/", $id, ".md")),)*
+                }
+            }
+        }
+
+        /// The one entry point of each check.
+        pub async fn run(id: CheckId, ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
+            match id {
+                $(CheckId::$variant => $module::run(ctx).await,)*
+            }
+        }
+    };
 }
+crate::vocab::registry!(check_modules);
 
 impl CheckId {
-    /// Every check, in the order they run and are reported.
-    pub const ALL: [CheckId; 15] = [
-        CheckId::MigrationState,
-        CheckId::Coverage,
-        CheckId::MakeRequiredReadiness,
-        CheckId::StatusVocabulary,
-        CheckId::TypeDistribution,
-        CheckId::DuplicateTimes,
-        CheckId::DanglingSession,
-        CheckId::ServiceMismatch,
-        CheckId::LegacyTimeDrift,
-        CheckId::SessionTimeRange,
-        CheckId::Capacity,
-        CheckId::TypeMatchesService,
-        CheckId::ReminderReadiness,
-        CheckId::RollbackSafety,
-        CheckId::OrphanSessions,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        self.spec().id
-    }
-
-    pub fn spec(self) -> &'static CheckSpec {
-        match self {
-            CheckId::MigrationState => &migration_state::SPEC,
-            CheckId::Coverage => &coverage::SPEC,
-            CheckId::MakeRequiredReadiness => &make_required_readiness::SPEC,
-            CheckId::StatusVocabulary => &status_vocabulary::SPEC,
-            CheckId::TypeDistribution => &type_distribution::SPEC,
-            CheckId::DuplicateTimes => &duplicate_times::SPEC,
-            CheckId::DanglingSession => &dangling_session::SPEC,
-            CheckId::ServiceMismatch => &service_mismatch::SPEC,
-            CheckId::LegacyTimeDrift => &legacy_time_drift::SPEC,
-            CheckId::SessionTimeRange => &session_time_range::SPEC,
-            CheckId::Capacity => &capacity::SPEC,
-            CheckId::TypeMatchesService => &type_matches_service::SPEC,
-            CheckId::ReminderReadiness => &reminder_readiness::SPEC,
-            CheckId::RollbackSafety => &rollback_safety::SPEC,
-            CheckId::OrphanSessions => &orphan_sessions::SPEC,
-        }
-    }
-
     pub fn sample_kind(self) -> IdKind {
         self.spec().sample_kind
     }
@@ -102,11 +56,6 @@ impl CheckId {
     /// Where this check's documentation lives, relative to the repository root.
     pub fn doc_path(self) -> String {
         format!("docs/checks/{}.md", self.as_str())
-    }
-
-    /// The documentation page, built into the binary for `explain-check`.
-    pub fn doc(self) -> &'static str {
-        self.spec().doc
     }
 
     pub fn default_settings(self) -> CheckSettings {
@@ -119,15 +68,8 @@ impl CheckId {
     }
 }
 
-impl std::fmt::Display for CheckId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// What a check is, as data.
+/// What a check is, as data. Its id and docs page come from the registry (`vocab::registry!`).
 pub struct CheckSpec {
-    pub id: &'static str,
     pub title: &'static str,
     /// How much its findings weigh unless the config says otherwise.
     pub severity: Severity,
@@ -142,28 +84,6 @@ pub struct CheckSpec {
     pub queries: &'static [&'static str],
     /// What `sample_ids` are ids of.
     pub sample_kind: IdKind,
-    pub doc: &'static str,
-}
-
-/// The one entry point of each check.
-pub async fn run(id: CheckId, ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
-    match id {
-        CheckId::MigrationState => migration_state::run(ctx).await,
-        CheckId::Coverage => coverage::run(ctx).await,
-        CheckId::MakeRequiredReadiness => make_required_readiness::run(ctx).await,
-        CheckId::StatusVocabulary => status_vocabulary::run(ctx).await,
-        CheckId::TypeDistribution => type_distribution::run(ctx).await,
-        CheckId::DuplicateTimes => duplicate_times::run(ctx).await,
-        CheckId::DanglingSession => dangling_session::run(ctx).await,
-        CheckId::ServiceMismatch => service_mismatch::run(ctx).await,
-        CheckId::LegacyTimeDrift => legacy_time_drift::run(ctx).await,
-        CheckId::SessionTimeRange => session_time_range::run(ctx).await,
-        CheckId::Capacity => capacity::run(ctx).await,
-        CheckId::TypeMatchesService => type_matches_service::run(ctx).await,
-        CheckId::ReminderReadiness => reminder_readiness::run(ctx).await,
-        CheckId::RollbackSafety => rollback_safety::run(ctx).await,
-        CheckId::OrphanSessions => orphan_sessions::run(ctx).await,
-    }
 }
 
 /// The template for this backend. `sql!("name")`: `queries/name.sql` serves every backend.
@@ -200,22 +120,6 @@ pub(crate) use sql;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::ValueEnum;
-
-    #[test]
-    fn ids_are_kebab_case_and_match_clap() {
-        for id in CheckId::ALL {
-            let clap_name = id.to_possible_value().map(|v| v.get_name().to_owned());
-            assert_eq!(clap_name.as_deref(), Some(id.as_str()));
-            assert!(
-                id.as_str()
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c == '-'),
-                "{id}"
-            );
-        }
-        assert_eq!(CheckId::value_variants().len(), CheckId::ALL.len());
-    }
 
     #[test]
     fn every_check_has_its_doc_page() {
@@ -225,5 +129,20 @@ mod tests {
                 "{id}"
             );
         }
+    }
+
+    /// docs/checks/ holds exactly the registered checks' pages.
+    #[test]
+    fn the_docs_folder_is_the_registry() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/checks");
+        let mut pages: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".md"))
+            .collect();
+        pages.sort();
+        let mut ids: Vec<String> = CheckId::ALL.iter().map(|id| format!("{id}.md")).collect();
+        ids.sort();
+        assert_eq!(pages, ids);
     }
 }

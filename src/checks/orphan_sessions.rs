@@ -8,7 +8,6 @@ use crate::report::{CheckResult, IdKind, Rows};
 use crate::settings::{Severity, TableRole};
 
 pub const SPEC: CheckSpec = CheckSpec {
-    id: "orphan-sessions",
     title: "Individual sessions have a booking",
     severity: Severity::Info,
     needs: &[
@@ -18,7 +17,6 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[],
     queries: &["session_load", "orphan_sessions_sample"],
     sample_kind: IdKind::Session,
-    doc: include_str!("../../docs/checks/orphan-sessions.md"),
 };
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {

@@ -9,14 +9,12 @@ use crate::report::{Cell, CheckResult, IdKind, Rows, count_of, has};
 use crate::settings::Severity;
 
 pub const SPEC: CheckSpec = CheckSpec {
-    id: "reminder-readiness",
     title: "Every active booking has a start time reminders can use",
     severity: Severity::Error,
     needs: booking_join::READS,
     skip_without: &[],
     queries: &["booking_join", "reminder_readiness_sample"],
     sample_kind: IdKind::Booking,
-    doc: include_str!("../../docs/checks/reminder-readiness.md"),
 };
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {

@@ -10,14 +10,12 @@ use crate::report::{CheckResult, IdKind, Rows, count_of};
 use crate::settings::Severity;
 
 pub const SPEC: CheckSpec = CheckSpec {
-    id: "rollback-safety",
     title: "Rolling back services.0019 loses no schedule",
     severity: Severity::Warning,
     needs: booking_join::READS,
     skip_without: &[],
     queries: &["booking_join", "session_load", "rollback_safety_sample"],
     sample_kind: IdKind::Session,
-    doc: include_str!("../../docs/checks/rollback-safety.md"),
 };
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {

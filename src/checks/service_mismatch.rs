@@ -12,7 +12,6 @@ use crate::report::{Cell, CheckResult, IdKind, Rows, count_of, has};
 use crate::settings::Severity;
 
 pub const SPEC: CheckSpec = CheckSpec {
-    id: "service-mismatch",
     title: "Bookings and their sessions are for the same service",
     severity: Severity::Error,
     needs: booking_join::READS,
@@ -23,7 +22,6 @@ pub const SPEC: CheckSpec = CheckSpec {
         "service_mismatch_sample",
     ],
     sample_kind: IdKind::Booking,
-    doc: include_str!("../../docs/checks/service-mismatch.md"),
 };
 
 #[derive(QueryableByName)]

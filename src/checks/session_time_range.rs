@@ -10,14 +10,12 @@ use crate::report::{Cell, CheckResult, IdKind, Rows, count_of, has};
 use crate::settings::{Severity, TableRole};
 
 pub const SPEC: CheckSpec = CheckSpec {
-    id: "session-time-range",
     title: "Sessions end after they start, as long as their duration says",
     severity: Severity::Error,
     needs: &[(TableRole::Sessions, &["id", "start_time", "end_time"])],
     skip_without: &[],
     queries: &["session_time_range", "session_time_range_sample"],
     sample_kind: IdKind::Session,
-    doc: include_str!("../../docs/checks/session-time-range.md"),
 };
 
 #[derive(QueryableByName)]

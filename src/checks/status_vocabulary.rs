@@ -11,14 +11,12 @@ use crate::report::{Cell, CheckResult, IdKind, Rows, count_of, has};
 use crate::settings::{Severity, TableRole};
 
 pub const SPEC: CheckSpec = CheckSpec {
-    id: "status-vocabulary",
     title: "Booking statuses are in the vocabulary",
     severity: Severity::Error,
     needs: &[(TableRole::Bookings, &["id", "service_session_id", "status"])],
     skip_without: &[],
     queries: &["bookings_profile", "status_vocabulary_sample"],
     sample_kind: IdKind::Booking,
-    doc: include_str!("../../docs/checks/status-vocabulary.md"),
 };
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {

@@ -14,7 +14,6 @@ use crate::settings::{Severity, TableRole, Vocabulary};
 use crate::time::parse_db_time;
 
 pub const SPEC: CheckSpec = CheckSpec {
-    id: "type-distribution",
     title: "Session types and visibilities are the expected pairs",
     severity: Severity::Error,
     needs: &[(
@@ -24,7 +23,6 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[],
     queries: &["type_distribution", "type_distribution_sample"],
     sample_kind: IdKind::Session,
-    doc: include_str!("../../docs/checks/type-distribution.md"),
 };
 
 #[derive(QueryableByName)]

@@ -10,7 +10,6 @@ use crate::report::{Cell, CheckResult, IdKind, Rows, count_of, has};
 use crate::settings::{Severity, TableRole};
 
 pub const SPEC: CheckSpec = CheckSpec {
-    id: "type-matches-service",
     title: "Session types match their service's type",
     severity: Severity::Error,
     needs: &[
@@ -21,7 +20,6 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[],
     queries: &["type_matches_service", "type_matches_service_sample"],
     sample_kind: IdKind::Session,
-    doc: include_str!("../../docs/checks/type-matches-service.md"),
 };
 
 #[derive(QueryableByName)]

@@ -134,7 +134,7 @@ fn cell_value(cell: &Cell) -> Value {
 fn check(result: &CheckResult) -> JsonCheck<'_> {
     let spec = result.id.spec();
     JsonCheck {
-        id: spec.id,
+        id: result.id.as_str(),
         title: spec.title,
         status: result.status.as_str(),
         summary: &result.summary,

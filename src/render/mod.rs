@@ -58,12 +58,12 @@ pub(crate) mod fixtures {
     use crate::report::SampleIds;
     use chrono::{TimeZone, Utc};
 
-    use crate::checks::CheckId;
     use crate::db::BackendKind;
     use crate::report::{
         Cell, CheckResult, IdKind, Report, Rows, Status, WaiverOutcome, WaiverState,
     };
     use crate::settings::Severity;
+    use crate::vocab::CheckId;
 
     pub fn report() -> Report {
         let mut coverage_rows = Rows::new(&["status", "start_time_null", "count"]);
