@@ -177,7 +177,8 @@ async fn audited(
     if let Some((path, value)) = previous
         && report.error.is_none()
     {
-        report.comparison = Some(crate::compare::compare(&value, &path, &report));
+        let now = crate::wire::to_value(&report).unwrap_or(serde_json::Value::Null);
+        report.comparison = Some(crate::compare::compare(&value, &path, &now));
         if fail_on_new {
             crate::compare::fail_only_on_new(&mut report);
         }

@@ -10,54 +10,12 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use serde::Serialize;
 use serde_json::Value;
 
+use crate::comparison::{CellChange, CheckChange, Comparison, MetricChange};
 use crate::error::AuditError;
 use crate::report::{Report, Status};
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Comparison {
-    /// The report compared with: its file and when it was made.
-    pub previous_file: String,
-    pub previous_generated_at: Option<String>,
-    pub previous_verdict: Option<String>,
-    pub checks: Vec<CheckChange>,
-    /// Sessions per (session_type, visibility): cells whose count changed.
-    pub crosstab: Vec<CellChange>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CheckChange {
-    pub id: String,
-    /// Absent when the earlier report did not have this check.
-    pub status_before: Option<String>,
-    pub status_after: String,
-    /// Metrics whose value changed (or that are new).
-    pub metrics: Vec<MetricChange>,
-    pub new_ids: Vec<i64>,
-    pub gone_ids: Vec<i64>,
-    /// Both reports list every offending id, so new and gone ids are exact.
-    pub ids_complete: bool,
-    pub new_rows: Vec<Value>,
-    pub gone_rows: Vec<Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MetricChange {
-    pub name: String,
-    pub before: Option<i64>,
-    pub after: i64,
-    pub change: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CellChange {
-    pub session_type: Value,
-    pub visibility: Value,
-    pub before: i64,
-    pub after: i64,
-}
+use crate::vocab::CheckId;
 
 /// Reads an earlier JSON report.
 pub fn read_previous(path: &Path) -> Result<Value, AuditError> {
@@ -76,8 +34,8 @@ pub fn read_previous(path: &Path) -> Result<Value, AuditError> {
     Ok(value)
 }
 
-pub fn compare(previous: &Value, previous_file: &Path, current: &Report) -> Comparison {
-    let now = crate::render::json::to_value(current).unwrap_or(Value::Null);
+/// `previous` and `now` are both reports in their wire form (`wire::to_value`).
+pub fn compare(previous: &Value, previous_file: &Path, now: &Value) -> Comparison {
     let empty = Vec::new();
     let before_checks = previous["checks"].as_array().unwrap_or(&empty);
     let mut checks = Vec::new();
@@ -90,34 +48,46 @@ pub fn compare(previous: &Value, previous_file: &Path, current: &Report) -> Comp
         previous_file: previous_file.display().to_string(),
         previous_generated_at: previous["generated_at"].as_str().map(str::to_owned),
         previous_verdict: previous["verdict"].as_str().map(str::to_owned),
-        crosstab: crosstab_changes(
-            before_checks
-                .iter()
-                .find(|c| c["id"] == "type-distribution"),
-            now["checks"]
-                .as_array()
-                .and_then(|a| a.iter().find(|c| c["id"] == "type-distribution")),
-        ),
+        crosstab: crosstab_check()
+            .map(|(id, columns)| {
+                crosstab_changes(find_check(previous, id), find_check(now, id), columns)
+            })
+            .unwrap_or_default(),
         checks,
     }
+}
+
+fn find_check(report: &Value, id: CheckId) -> Option<&Value> {
+    report["checks"]
+        .as_array()
+        .and_then(|checks| checks.iter().find(|c| c["id"] == id.as_str()))
+}
+
+/// The check whose findings are a crosstab, and its (row, column, count) columns.
+fn crosstab_check() -> Option<(CheckId, [&'static str; 3])> {
+    CheckId::ALL
+        .iter()
+        .find_map(|id| id.spec().crosstab.map(|columns| (*id, columns)))
 }
 
 fn check_change(id: &str, before: Option<&Value>, after: &Value) -> CheckChange {
     let metric =
         |check: Option<&Value>, name: &str| check.and_then(|c| c["metrics"][name].as_i64());
+    // The metrics the check declares; a report from another version may lack some.
+    let declared = CheckId::parse(id).map_or(&[][..], |id| id.spec().metrics);
     let mut metrics = Vec::new();
-    if let Some(map) = after["metrics"].as_object() {
-        for (name, value) in map {
-            let Some(now) = value.as_i64() else { continue };
-            let was = metric(before, name);
-            if was != Some(now) {
-                metrics.push(MetricChange {
-                    name: name.clone(),
-                    before: was,
-                    after: now,
-                    change: was.map(|w| now - w),
-                });
-            }
+    for name in declared {
+        let Some(now) = metric(Some(after), name) else {
+            continue;
+        };
+        let was = metric(before, name);
+        if was != Some(now) {
+            metrics.push(MetricChange {
+                name: (*name).to_owned(),
+                before: was,
+                after: now,
+                change: was.map(|w| now - w),
+            });
         }
     }
     let ids = |check: Option<&Value>| -> BTreeSet<i64> {
@@ -162,7 +132,11 @@ fn check_change(id: &str, before: Option<&Value>, after: &Value) -> CheckChange 
     }
 }
 
-fn crosstab_changes(before: Option<&Value>, after: Option<&Value>) -> Vec<CellChange> {
+fn crosstab_changes(
+    before: Option<&Value>,
+    after: Option<&Value>,
+    [row, column, count]: [&str; 3],
+) -> Vec<CellChange> {
     let cells = |check: Option<&Value>| -> Vec<(Value, Value, i64)> {
         check
             .and_then(|c| c["rows"].as_array())
@@ -170,9 +144,9 @@ fn crosstab_changes(before: Option<&Value>, after: Option<&Value>) -> Vec<CellCh
                 rows.iter()
                     .map(|r| {
                         (
-                            r["session_type"].clone(),
-                            r["visibility"].clone(),
-                            r["count"].as_i64().unwrap_or(0),
+                            r[row].clone(),
+                            r[column].clone(),
+                            r[count].as_i64().unwrap_or(0),
                         )
                     })
                     .collect()
@@ -252,87 +226,4 @@ pub fn fail_only_on_new(report: &mut Report) {
             ));
         }
     }
-}
-
-/// The comparison as lines a person reads (table, Markdown, JUnit): what changed per check,
-/// then the crosstab cells. Checks where nothing changed are left out.
-pub fn describe(comparison: &Comparison) -> Vec<String> {
-    let ids = |ids: &[i64]| {
-        let shown: Vec<String> = ids.iter().take(10).map(i64::to_string).collect();
-        let more = ids.len().saturating_sub(10);
-        let more = if more > 0 {
-            format!(" … +{more}")
-        } else {
-            String::new()
-        };
-        format!("{}{more}", shown.join(" "))
-    };
-    let mut lines = Vec::new();
-    for change in &comparison.checks {
-        let mut parts = Vec::new();
-        if change.status_before.as_deref() != Some(change.status_after.as_str()) {
-            parts.push(format!(
-                "{} → {}",
-                change.status_before.as_deref().unwrap_or("new check"),
-                change.status_after
-            ));
-        }
-        for m in &change.metrics {
-            parts.push(match (m.before, m.change) {
-                (Some(before), Some(d)) => format!("{} {d:+} ({before} → {})", m.name, m.after),
-                _ => format!("{} {} (new)", m.name, m.after),
-            });
-        }
-        let partial = if change.ids_complete {
-            ""
-        } else {
-            " among the listed ids"
-        };
-        if !change.new_ids.is_empty() {
-            parts.push(format!(
-                "{} new ids{partial}: {}",
-                change.new_ids.len(),
-                ids(&change.new_ids)
-            ));
-        }
-        if !change.gone_ids.is_empty() {
-            parts.push(format!(
-                "{} gone ids{partial}: {}",
-                change.gone_ids.len(),
-                ids(&change.gone_ids)
-            ));
-        }
-        if !change.new_rows.is_empty() || !change.gone_rows.is_empty() {
-            parts.push(format!(
-                "findings rows {} new, {} gone",
-                change.new_rows.len(),
-                change.gone_rows.len()
-            ));
-        }
-        if !parts.is_empty() {
-            lines.push(format!("{}: {}", change.id, parts.join("; ")));
-        }
-    }
-    for cell in &comparison.crosstab {
-        lines.push(format!(
-            "sessions {} / {}: {} → {}",
-            cell.session_type, cell.visibility, cell.before, cell.after
-        ));
-    }
-    if lines.is_empty() {
-        lines.push("nothing changed".into());
-    }
-    lines
-}
-
-/// Where the comparison's earlier report came from, for headings.
-pub fn heading(comparison: &Comparison) -> String {
-    format!(
-        "Changes since {} ({})",
-        comparison.previous_file,
-        comparison
-            .previous_generated_at
-            .as_deref()
-            .unwrap_or("time unknown")
-    )
 }

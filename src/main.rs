@@ -6,6 +6,7 @@ mod audit;
 mod checks;
 mod cli;
 mod compare;
+mod comparison;
 mod config;
 mod console;
 mod db;
@@ -14,6 +15,7 @@ mod error;
 mod fix;
 #[cfg(test)]
 mod fuzz;
+mod history;
 mod inspect;
 mod plan;
 mod preview;
@@ -27,6 +29,7 @@ mod spool;
 mod sql;
 mod time;
 mod vocab;
+mod wire;
 
 use std::process::ExitCode;
 

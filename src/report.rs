@@ -243,7 +243,9 @@ pub struct Report {
     /// When the audit started (UTC).
     pub generated_at: DateTime<Utc>,
     /// What changed since an earlier report (`--compare`, or the latest in a reports folder).
-    pub comparison: Option<crate::compare::Comparison>,
+    pub comparison: Option<crate::comparison::Comparison>,
+    /// The saved reports before this one (`report`'s folder), oldest first; empty elsewhere.
+    pub history: Vec<crate::history::HistoryEntry>,
 }
 
 impl Report {
@@ -256,6 +258,7 @@ impl Report {
             error: None,
             generated_at: Utc::now(),
             comparison: None,
+            history: Vec::new(),
         }
     }
 
@@ -283,6 +286,7 @@ mod tests {
         Report {
             generated_at: Utc::now(),
             comparison: None,
+            history: Vec::new(),
             backend: Some(BackendKind::Sqlite),
             database_url: "x.db".into(),
             checks: statuses

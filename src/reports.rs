@@ -9,78 +9,16 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::atomic::write_atomically;
 use crate::error::AuditError;
+use crate::history::{HistoryEntry, KeyMetrics};
 use crate::render::{Format, RenderOptions, render};
 use crate::report::Report;
 
 const PREFIX: &str = "session-audit-";
 pub const HISTORY: &str = "history.json";
-
-/// One saved report, as the history index lists it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HistoryEntry {
-    /// `20261124T064700Z` (UTC), the part of the file names that tells the reports apart.
-    pub stamp: String,
-    pub generated_at: Option<String>,
-    pub verdict: Option<String>,
-    pub json: String,
-    pub csv: String,
-    pub html: String,
-    pub key: KeyMetrics,
-}
-
-/// The numbers the history chart follows over time.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct KeyMetrics {
-    pub bookings_without_session: Option<i64>,
-    pub scheduled_without_session: Option<i64>,
-    pub duplicate_groups: Option<i64>,
-    /// Sessions with an unknown session_type or visibility plus bookings with an unknown status.
-    pub unknown_values: Option<i64>,
-}
-
-impl KeyMetrics {
-    pub fn of(report: &Value) -> Self {
-        let metric = |check: &str, name: &str| {
-            report["checks"].as_array().and_then(|checks| {
-                checks
-                    .iter()
-                    .find(|c| c["id"] == check)
-                    .and_then(|c| c["metrics"][name].as_i64())
-            })
-        };
-        let unknown = [
-            metric("type-distribution", "unknown_sessions"),
-            metric("status-vocabulary", "unknown_status_bookings"),
-        ];
-        KeyMetrics {
-            bookings_without_session: metric("coverage", "without_session"),
-            scheduled_without_session: metric("coverage", "scheduled_without_session"),
-            duplicate_groups: metric("duplicate-times", "duplicate_groups"),
-            unknown_values: unknown
-                .iter()
-                .any(Option::is_some)
-                .then(|| unknown.iter().flatten().sum()),
-        }
-    }
-
-    /// (label, value) in the chart's order.
-    pub fn series(&self) -> [(&'static str, Option<i64>); 4] {
-        [
-            ("bookings without a session", self.bookings_without_session),
-            (
-                "scheduled without a session",
-                self.scheduled_without_session,
-            ),
-            ("duplicate time groups", self.duplicate_groups),
-            ("unknown values", self.unknown_values),
-        ]
-    }
-}
 
 /// The stamps of the JSON reports in `dir`, oldest first (stamps sort as times).
 fn stamps(dir: &Path) -> std::io::Result<Vec<String>> {
@@ -209,9 +147,11 @@ pub fn save(dir: &Path, report: &Report, keep: Option<u32>) -> Result<Saved, Aud
     for warning in &warnings {
         crate::console::warning(warning);
     }
-    write_atomically(&html, |w| {
-        crate::render::html::render_page(w, report, &entries)
-    })?;
+    let with_history = Report {
+        history: entries.clone(),
+        ..report.clone()
+    };
+    write_atomically(&html, |w| render(Format::Html, w, &with_history, &options))?;
     write_atomically(&dir.join(HISTORY), |w| {
         serde_json::to_writer_pretty(&mut *w, &entries)?;
         writeln!(w)

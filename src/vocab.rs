@@ -181,6 +181,35 @@ impl IdKind {
     }
 }
 
+/// A series of the reports' history chart: a number followed over time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trend {
+    BookingsWithoutSession,
+    ScheduledWithoutSession,
+    DuplicateGroups,
+    /// Unknown session types, visibilities and booking statuses, summed over the checks.
+    UnknownValues,
+}
+
+impl Trend {
+    /// Every series, in the chart's order.
+    pub const ALL: [Trend; 4] = [
+        Trend::BookingsWithoutSession,
+        Trend::ScheduledWithoutSession,
+        Trend::DuplicateGroups,
+        Trend::UnknownValues,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Trend::BookingsWithoutSession => "bookings without a session",
+            Trend::ScheduledWithoutSession => "scheduled without a session",
+            Trend::DuplicateGroups => "duplicate time groups",
+            Trend::UnknownValues => "unknown values",
+        }
+    }
+}
+
 /// Which configured table a check reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum TableRole {

@@ -26,6 +26,9 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[],
     queries: &["session_load", "capacity_sample"],
     sample_kind: IdKind::Session,
+    metrics: &["sessions_with_problems", "current_participants_mismatch", "over_capacity", "individual_overbooked", "individual_max_not_one"],
+    trend: &[],
+    crosstab: None,
 };
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {

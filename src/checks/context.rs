@@ -321,6 +321,18 @@ impl CheckContext<'_> {
         rows: Rows,
         offenders: Offenders,
     ) -> CheckResult {
+        // The spec's list is what comparisons and the history chart rely on: a renamed metric
+        // must rename it there too (every test run would stop here otherwise).
+        debug_assert!(
+            metrics
+                .iter()
+                .map(|(name, _)| *name)
+                .eq(self.id.spec().metrics.iter().copied()),
+            "{}: metrics {:?} differ from the spec's {:?}",
+            self.id,
+            metrics,
+            self.id.spec().metrics
+        );
         CheckResult {
             id: self.id,
             status,

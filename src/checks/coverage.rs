@@ -7,6 +7,7 @@
 use super::profile::{bookings_profile, has_legacy_start, scheduled_without_session};
 use super::{CheckContext, CheckError, CheckSpec, empty_table, sql};
 use crate::report::{Cell, CheckResult, IdKind, Rows, Status, count_of, has};
+use crate::vocab::Trend;
 use crate::settings::{Severity, TableRole};
 
 pub const SPEC: CheckSpec = CheckSpec {
@@ -16,6 +17,9 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[],
     queries: &["bookings_profile", "coverage_sample"],
     sample_kind: IdKind::Booking,
+    metrics: &["total_bookings", "with_session", "without_session", "scheduled_without_session"],
+    trend: &[("without_session", Trend::BookingsWithoutSession), ("scheduled_without_session", Trend::ScheduledWithoutSession)],
+    crosstab: None,
 };
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {

@@ -22,6 +22,9 @@ pub const SPEC: CheckSpec = CheckSpec {
         "dangling_session_sample",
     ],
     sample_kind: IdKind::Booking,
+    metrics: &["dangling_bookings", "missing_sessions"],
+    trend: &[],
+    crosstab: None,
 };
 
 #[derive(QueryableByName)]

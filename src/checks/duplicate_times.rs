@@ -10,6 +10,7 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 use super::{CheckContext, CheckError, CheckSpec, sql};
 use crate::db::types::AnyInteger;
 use crate::report::{Cell, CheckResult, IdKind, Rows, count_of};
+use crate::vocab::Trend;
 use crate::settings::{Severity, TableRole};
 use crate::time::parse_db_time;
 
@@ -23,6 +24,9 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[],
     queries: &["duplicate_times"],
     sample_kind: IdKind::Session,
+    metrics: &["duplicate_groups", "duplicate_sessions"],
+    trend: &[("duplicate_groups", Trend::DuplicateGroups)],
+    crosstab: None,
 };
 
 #[derive(QueryableByName)]

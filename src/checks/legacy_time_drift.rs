@@ -26,6 +26,9 @@ pub const SPEC: CheckSpec = CheckSpec {
         "legacy_time_drift_rows",
     ],
     sample_kind: IdKind::Booking,
+    metrics: &["drifted_bookings", "start_drift", "end_drift"],
+    trend: &[],
+    crosstab: None,
 };
 
 #[derive(QueryableByName)]

@@ -15,6 +15,9 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[(TableRole::Bookings, &["start_time"])],
     queries: &["bookings_profile", "make_required_readiness_sample"],
     sample_kind: IdKind::Booking,
+    metrics: &["blocking_bookings", "unknown_status_bookings"],
+    trend: &[],
+    crosstab: None,
 };
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {

@@ -18,6 +18,9 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[(TableRole::Migrations, &["app", "name"])],
     queries: &["migration_state", "bookings_profile"],
     sample_kind: IdKind::None,
+    metrics: &["steps_applied", "next_step_safe", "without_session", "scheduled_without_session"],
+    trend: &[],
+    crosstab: None,
 };
 
 /// The guide's migrations, in the order it applies them.

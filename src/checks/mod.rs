@@ -15,7 +15,7 @@ pub use context::{CheckContext, CheckError, Offenders, Shared, audit_bindings, e
 
 use crate::report::CheckResult;
 use crate::settings::CheckSettings;
-use crate::vocab::{CheckId, IdKind, Severity, TableRole};
+use crate::vocab::{CheckId, IdKind, Severity, TableRole, Trend};
 
 /// Each registered check's module, its spec, its docs page and its entry point, derived from
 /// the one registry in `vocab`.
@@ -84,6 +84,14 @@ pub struct CheckSpec {
     pub queries: &'static [&'static str],
     /// What `sample_ids` are ids of.
     pub sample_kind: IdKind,
+    /// The metrics it reports, in order: what `--compare` compares. The runner refuses (in debug
+    /// builds, so every test run checks it) a result whose metrics differ from this list.
+    pub metrics: &'static [&'static str],
+    /// Which of its metrics the reports' history chart follows, and as which series.
+    pub trend: &'static [(&'static str, Trend)],
+    /// The (row, column, count) columns of a findings table that is a crosstab: compared cell by
+    /// cell and drawn as a grid in HTML (type-distribution's session_type × visibility).
+    pub crosstab: Option<[&'static str; 3]>,
 }
 
 /// The template for this backend. `sql!("name")`: `queries/name.sql` serves every backend.

@@ -17,6 +17,9 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[],
     queries: &["session_load", "orphan_sessions_sample"],
     sample_kind: IdKind::Session,
+    metrics: &["orphan_sessions"],
+    trend: &[],
+    crosstab: None,
 };
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {

@@ -15,6 +15,9 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[],
     queries: &["booking_join", "reminder_readiness_sample"],
     sample_kind: IdKind::Booking,
+    metrics: &["active_bookings", "upcoming_bookings", "without_start_time"],
+    trend: &[],
+    crosstab: None,
 };
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {

@@ -16,6 +16,9 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[],
     queries: &["booking_join", "session_load", "rollback_safety_sample"],
     sample_kind: IdKind::Session,
+    metrics: &["individual_sessions", "bookings_referencing", "bookings_losing_schedule", "sessions_losing_schedule"],
+    trend: &[],
+    crosstab: None,
 };
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {

@@ -22,6 +22,9 @@ pub const SPEC: CheckSpec = CheckSpec {
         "service_mismatch_sample",
     ],
     sample_kind: IdKind::Booking,
+    metrics: &["mismatched_bookings", "service_pairs"],
+    trend: &[],
+    crosstab: None,
 };
 
 #[derive(QueryableByName)]

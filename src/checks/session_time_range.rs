@@ -16,6 +16,9 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[],
     queries: &["session_time_range", "session_time_range_sample"],
     sample_kind: IdKind::Session,
+    metrics: &["bad_sessions", "end_not_after_start", "duration_mismatch"],
+    trend: &[],
+    crosstab: None,
 };
 
 #[derive(QueryableByName)]

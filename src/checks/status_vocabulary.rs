@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use super::profile::bookings_profile;
 use super::{CheckContext, CheckError, CheckSpec, sql};
 use crate::report::{Cell, CheckResult, IdKind, Rows, count_of, has};
+use crate::vocab::Trend;
 use crate::settings::{Severity, TableRole};
 
 pub const SPEC: CheckSpec = CheckSpec {
@@ -17,6 +18,9 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[],
     queries: &["bookings_profile", "status_vocabulary_sample"],
     sample_kind: IdKind::Booking,
+    metrics: &["total_bookings", "unknown_status_bookings", "unknown_values"],
+    trend: &[("unknown_status_bookings", Trend::UnknownValues)],
+    crosstab: None,
 };
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {

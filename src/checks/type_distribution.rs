@@ -10,6 +10,7 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 
 use super::{CheckContext, CheckError, CheckSpec, empty_table, sql};
 use crate::report::{Cell, CheckResult, IdKind, Rows, Status, count_of, has};
+use crate::vocab::Trend;
 use crate::settings::{Severity, TableRole, Vocabulary};
 use crate::time::parse_db_time;
 
@@ -23,6 +24,9 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[],
     queries: &["type_distribution", "type_distribution_sample"],
     sample_kind: IdKind::Session,
+    metrics: &["total_sessions", "pairs", "unknown_sessions", "unexpected_sessions", "missing_pairs"],
+    trend: &[("unknown_sessions", Trend::UnknownValues)],
+    crosstab: Some(["session_type", "visibility", "count"]),
 };
 
 #[derive(QueryableByName)]

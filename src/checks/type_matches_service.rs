@@ -20,6 +20,9 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[],
     queries: &["type_matches_service", "type_matches_service_sample"],
     sample_kind: IdKind::Session,
+    metrics: &["checked_sessions", "mismatched_sessions"],
+    trend: &[],
+    crosstab: None,
 };
 
 #[derive(QueryableByName)]

@@ -38,7 +38,7 @@ pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> s
                 }
             }
             if let Some(change) = change {
-                let value = crate::render::json::row_value(&check.rows.columns, row);
+                let value = crate::wire::row_value(&check.rows.columns, row);
                 if change.new_rows.contains(&value) {
                     record[1] = "new".into();
                 }

@@ -1,4 +1,4 @@
-//! The self-contained HTML page of `session-audit report`: the verdict, every check with its
+//! The self-contained HTML page (`--format html`, and `session-audit report`): the verdict, every check with its
 //! findings, the session_type × visibility crosstab, what changed since the previous report and
 //! a chart of the key metrics over the history. No network resources: the CSS is inline and the
 //! chart is inline SVG, so the page works from a file, an artifact store or an air-gapped host.
@@ -7,8 +7,9 @@
 
 use std::io::Write;
 
+use super::RenderOptions;
+use crate::history::HistoryEntry;
 use crate::report::{Cell, CheckResult, Report, Status};
-use crate::reports::HistoryEntry;
 
 /// Findings rows and ids shown per check; the JSON report next to the page has them all.
 const ROWS_SHOWN: usize = 100;
@@ -39,11 +40,8 @@ fn esc(text: &str) -> String {
     out
 }
 
-pub fn render_page(
-    w: &mut dyn Write,
-    report: &Report,
-    history: &[HistoryEntry],
-) -> std::io::Result<()> {
+pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> std::io::Result<()> {
+    let history = &report.history;
     let verdict = report.verdict().as_str();
     let when = crate::report::format_time(&report.generated_at);
     write!(
@@ -414,16 +412,6 @@ fn check_section(w: &mut dyn Write, check: &CheckResult) -> std::io::Result<()> 
         )?;
     }
     writeln!(w, "</article>")
-}
-
-/// The page's `render` signature, for a renderer test without history.
-#[cfg(test)]
-fn render(
-    w: &mut dyn Write,
-    report: &Report,
-    _options: &super::RenderOptions,
-) -> std::io::Result<()> {
-    render_page(w, report, &[])
 }
 
 #[cfg(test)]

@@ -28,8 +28,8 @@ pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> s
     }
     if let Some(comparison) = &report.comparison {
         // What changed since the earlier report, where CI shows a suite's output.
-        let mut text = crate::compare::heading(comparison);
-        for line in crate::compare::describe(comparison) {
+        let mut text = comparison.heading();
+        for line in comparison.lines() {
             text.push('\n');
             text.push_str(&line);
         }

@@ -52,8 +52,8 @@ pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> s
         section(w, check)?;
     }
     if let Some(comparison) = &report.comparison {
-        writeln!(w, "\n### {}\n", cell(&crate::compare::heading(comparison)))?;
-        for line in crate::compare::describe(comparison).iter().take(40) {
+        writeln!(w, "\n### {}\n", cell(&comparison.heading()))?;
+        for line in comparison.lines().iter().take(40) {
             writeln!(w, "- {}", cell(line))?;
         }
     }

@@ -3,8 +3,8 @@
 //! One file per format, one `render(w, report, options)` signature, one dispatch here.
 
 mod csv;
-pub mod html;
-pub mod json;
+mod html;
+mod json;
 mod junit;
 mod markdown;
 mod table;
@@ -25,6 +25,8 @@ pub enum Format {
     Junit,
     /// Markdown for a CI job summary: a table of checks and the failing ones in detail.
     Markdown,
+    /// A self-contained HTML page (inline CSS and SVG); `report` adds the history chart.
+    Html,
 }
 
 /// How the output will be seen; only the table format cares.
@@ -48,6 +50,7 @@ pub fn render(
         Format::Json => json::render(w, report, options),
         Format::Junit => junit::render(w, report, options),
         Format::Markdown => markdown::render(w, report, options),
+        Format::Html => html::render(w, report, options),
     }
 }
 
@@ -86,6 +89,7 @@ pub(crate) mod fixtures {
             error: None,
             generated_at: Utc.with_ymd_and_hms(2026, 11, 24, 6, 0, 0).unwrap(),
             comparison: None,
+            history: Vec::new(),
             checks: vec![
                 CheckResult {
                     id: CheckId::Coverage,

@@ -36,8 +36,8 @@ pub fn render(w: &mut dyn Write, report: &Report, options: &RenderOptions) -> st
         details(w, check, options)?;
     }
     if let Some(comparison) = &report.comparison {
-        writeln!(w, "\n{}", crate::compare::heading(comparison))?;
-        for line in crate::compare::describe(comparison) {
+        writeln!(w, "\n{}", comparison.heading())?;
+        for line in comparison.lines() {
             writeln!(w, "  {line}")?;
         }
     }
