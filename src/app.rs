@@ -132,6 +132,7 @@ fn prepare(
 ) -> Result<(CheckPlan, Option<(std::path::PathBuf, serde_json::Value)>), AuditError> {
     let stopped = |e: AuditError| {
         let url = args
+            .connect
             .database_url
             .as_deref()
             .map(crate::db::url::redact)

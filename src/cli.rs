@@ -46,12 +46,12 @@ pub enum Command {
     /// connecting: what a DBA approves before a run on production.
     Sql(SqlArgs),
     /// Connect read-only and print the planner's cost estimate for each check's queries
-    /// (EXPLAIN without ANALYZE: nothing is executed). Takes check's options.
-    Explain(Box<CheckArgs>),
+    /// (EXPLAIN without ANALYZE: nothing is executed).
+    Explain(Box<ExplainArgs>),
     /// Print (or write with --output) a remediation script for review, never run by the tool:
     /// link scheduled bookings without a session to their one matching session, create
     /// individual sessions for the others with times; one all-or-nothing, idempotent
-    /// transaction. Takes check's options.
+    /// transaction.
     FixSql(Box<FixArgs>),
     /// Print a completion script for a shell. Example: session-audit completions bash >
     /// /etc/bash_completion.d/session-audit
@@ -109,8 +109,9 @@ pub struct InitArgs {
     pub force: bool,
 }
 
+/// Where the database is and how to reach it: every command that connects.
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub struct ConnectArgs {
     /// The database to audit: postgres://USER[:PASSWORD]@HOST[:PORT]/DB, sqlite://PATH,
     /// file:PATH or a plain SQLite file path. Example: --database-url postgres://audit@db/prod
     #[arg(long, env = "DATABASE_URL", hide_env_values = true, value_name = "URL")]
@@ -125,10 +126,16 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
-    /// A waivers file ([[entry]] tables); replaces the config's waivers.
-    #[arg(long, value_name = "PATH")]
-    pub waivers: Option<PathBuf>,
+    #[command(flatten)]
+    pub tables: TableArgs,
 
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Which checks: every command that runs or plans them.
+#[derive(Debug, Args)]
+pub struct SelectArgs {
     /// Run only these checks (replaces the config's `enabled`). Example: --only coverage,duplicate-times
     #[arg(long, value_enum, value_delimiter = ',', value_name = "ID,…")]
     pub only: Vec<CheckId>,
@@ -136,12 +143,19 @@ pub struct CheckArgs {
     /// Do not run these checks. Example: --skip orphan-sessions
     #[arg(long, value_enum, value_delimiter = ',', value_name = "ID,…")]
     pub skip: Vec<CheckId>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 
     #[command(flatten)]
-    pub tables: TableArgs,
+    pub select: SelectArgs,
 
-    #[command(flatten)]
-    pub limits: LimitArgs,
+    /// A waivers file ([[entry]] tables); replaces the config's waivers.
+    #[arg(long, value_name = "PATH")]
+    pub waivers: Option<PathBuf>,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -150,10 +164,25 @@ pub struct CheckArgs {
     pub compare: CompareArgs,
 }
 
+/// `explain`: connects and plans, writes no report.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    #[command(flatten)]
+    pub select: SelectArgs,
+}
+
+/// `fix-sql`: connects and reads, writes a script.
 #[derive(Debug, Args)]
 pub struct FixArgs {
     #[command(flatten)]
-    pub check: CheckArgs,
+    pub connect: ConnectArgs,
+
+    /// Write the script to this file instead of standard output (replaced atomically).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     /// Also repair bookings whose status is not in the config's statuses.known (by default they
     /// are listed in the script's header and left alone: `cancelled` is usually a typo of a
@@ -320,6 +349,7 @@ mod tests {
             panic!("not check")
         };
         let defaults = crate::db::SnapshotOptions::default();
+        let args = &args.connect;
         assert_eq!(args.limits.statement_timeout, defaults.statement_timeout);
         assert_eq!(args.limits.lock_timeout, defaults.lock_timeout);
         assert_eq!(args.limits.connect_timeout, defaults.connect_timeout);

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use diesel::QueryableByName;
 use diesel::sql_types::Text;
 
-use crate::cli::{BackendArg, CheckArgs, SqlArgs};
+use crate::cli::{BackendArg, ExplainArgs, SqlArgs};
 use crate::db::{BackendKind, DatabaseUrl, Schema, Snapshot};
 use crate::error::AuditError;
 use crate::plan::{CheckPlan, table_settings};
@@ -77,9 +77,8 @@ struct MysqlPlanJson {
 
 /// Connects read-only, asks the planner about every query of the selected checks (EXPLAIN
 /// without ANALYZE: nothing runs), and prints one estimate per query.
-pub async fn explain(args: &CheckArgs) -> Result<u8, AuditError> {
-    crate::plan::refuse_report_flags(args, "explain")?;
-    let plan = CheckPlan::from_args(args)?;
+pub async fn explain(args: &ExplainArgs) -> Result<u8, AuditError> {
+    let plan = CheckPlan::connecting(&args.connect, Some(&args.select))?;
     let mut snapshots = Snapshot::open_shared(&plan.url, plan.options, 1).await?;
     let Some(snapshot) = snapshots.first_mut() else {
         return Ok(2);

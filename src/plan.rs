@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::cli::{CheckArgs, OutputArgs};
+use crate::cli::{CheckArgs, ConnectArgs, OutputArgs, SelectArgs};
 use crate::config;
 use crate::db::{DatabaseUrl, SnapshotOptions};
 use crate::error::AuditError;
@@ -68,48 +68,67 @@ impl OutputPlan {
 }
 
 impl CheckPlan {
-    pub fn from_args(args: &CheckArgs) -> Result<Self, AuditError> {
-        let raw_url = database_url(args)?;
+    /// The plan of a command that connects but writes no report (`explain`, `fix-sql`): the
+    /// default output, no waivers; `select` for the commands that run or plan checks.
+    pub fn connecting(
+        connect: &ConnectArgs,
+        select: Option<&SelectArgs>,
+    ) -> Result<Self, AuditError> {
+        let raw_url = database_url(connect)?;
         let url = DatabaseUrl::parse(&raw_url)?;
-        let settings = settings_from_args(args)?;
+        let mut settings = table_settings(connect.config.as_deref(), &connect.tables)?;
+        if let Some(select) = select {
+            select_checks(&mut settings, select)?;
+        }
         let checks = settings.enabled_checks();
-        let output = OutputPlan::from_args(&args.output);
-        output.validate()?;
         Ok(CheckPlan {
             url,
             options: SnapshotOptions {
-                statement_timeout: args.limits.statement_timeout,
-                lock_timeout: args.limits.lock_timeout,
-                connect_timeout: args.limits.connect_timeout,
-                work_mem_mb: args.limits.work_mem_mb,
+                statement_timeout: connect.limits.statement_timeout,
+                lock_timeout: connect.limits.lock_timeout,
+                connect_timeout: connect.limits.connect_timeout,
+                work_mem_mb: connect.limits.work_mem_mb,
             },
-            jobs: usize::from(args.limits.jobs),
+            jobs: usize::from(connect.limits.jobs),
             settings,
             checks,
-            output,
+            output: OutputPlan {
+                format: Format::Table,
+                path: None,
+                files: Vec::new(),
+            },
         })
+    }
+
+    /// `check` and `report`: also waivers, the sample size and the outputs.
+    pub fn from_args(args: &CheckArgs) -> Result<Self, AuditError> {
+        let output = OutputPlan::from_args(&args.output);
+        output.validate()?;
+        let mut plan = CheckPlan::connecting(&args.connect, Some(&args.select))?;
+        let settings = &mut plan.settings;
+        if let Some(path) = &args.waivers {
+            settings.waivers = config::load_waivers(path, "--waivers")?;
+        }
+        if let Some(sample) = args.output.sample {
+            settings.sample = sample;
+        }
+        if args.compare.fail_on_new {
+            // New rows can only be told from known ones when every offending id is listed.
+            settings.sample = crate::settings::SampleLimit::All;
+        }
+        plan.output = output;
+        Ok(plan)
     }
 }
 
-/// Defaults, then the config file, then the command line: each replaces what came before.
-fn settings_from_args(args: &CheckArgs) -> Result<AuditSettings, AuditError> {
-    let mut settings = table_settings(args.config.as_deref(), &args.tables)?;
-    if let Some(path) = &args.waivers {
-        settings.waivers = config::load_waivers(path, "--waivers")?;
-    }
-    if let Some(sample) = args.output.sample {
-        settings.sample = sample;
-    }
-    if args.compare.fail_on_new {
-        // New rows can only be told from known ones when every offending id is listed.
-        settings.sample = crate::settings::SampleLimit::All;
-    }
-    if !args.only.is_empty() {
+/// `--only` and `--skip` replace the config's `enabled`; selecting nothing is an error.
+fn select_checks(settings: &mut AuditSettings, select: &SelectArgs) -> Result<(), AuditError> {
+    if !select.only.is_empty() {
         for (id, check) in settings.checks.iter_mut() {
-            check.enabled = args.only.contains(id);
+            check.enabled = select.only.contains(id);
         }
     }
-    for id in &args.skip {
+    for id in &select.skip {
         if let Some(check) = settings.checks.get_mut(id) {
             check.enabled = false;
         }
@@ -119,13 +138,13 @@ fn settings_from_args(args: &CheckArgs) -> Result<AuditSettings, AuditError> {
             "no check is selected: --only, --skip and the config's `enabled` settings leave nothing to run".into(),
         ));
     }
-    Ok(settings)
+    Ok(())
 }
 
 /// The URL from `--database-url-file`, `--database-url` or `DATABASE_URL`. A password typed
 /// on the command line is visible to every user of the machine in `ps`: it works, with a
 /// warning that names the safer ways.
-fn database_url(args: &CheckArgs) -> Result<String, AuditError> {
+fn database_url(args: &ConnectArgs) -> Result<String, AuditError> {
     if let Some(path) = &args.database_url_file {
         let text = std::fs::read_to_string(path).map_err(|e| AuditError::UrlFile {
             path: path.clone(),
@@ -180,24 +199,4 @@ pub fn table_settings(
         }
     }
     Ok(settings)
-}
-
-/// `explain` and `fix-sql` take check's options to connect and name tables, but write no
-/// report: a report flag given to them would be silently ignored, so it is refused.
-pub fn refuse_report_flags(args: &CheckArgs, command: &str) -> Result<(), AuditError> {
-    let o = &args.output;
-    let given = [
-        ("--json", o.json.is_some()),
-        ("--junit", o.junit.is_some()),
-        ("--markdown", o.markdown.is_some()),
-        ("--csv", o.csv.is_some()),
-        ("--compare", args.compare.compare.is_some()),
-        ("--fail-on-new", args.compare.fail_on_new),
-    ];
-    match given.iter().find(|(_, set)| *set) {
-        Some((flag, _)) => Err(AuditError::Usage(format!(
-            "{command} writes no report, so {flag} would be ignored; drop it, or run `session-audit check`"
-        ))),
-        None => Ok(()),
-    }
 }

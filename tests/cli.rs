@@ -720,18 +720,30 @@ fn output_to_a_device_writes_into_it_and_leaves_it_a_device() {
     );
 }
 
-/// explain and fix-sql write no report: a report flag is refused rather than ignored.
+/// explain and fix-sql write no report: they do not take a report flag (usage error, exit 2)
+/// and their --help does not list one.
 #[test]
 fn report_flags_are_refused_where_no_report_is_written() {
-    for (command, flag) in [("explain", "--junit"), ("fix-sql", "--json")] {
+    for (command, flag) in [
+        ("explain", "--junit"),
+        ("explain", "--format"),
+        ("explain", "--sample"),
+        ("fix-sql", "--json"),
+        ("fix-sql", "--compare"),
+        ("fix-sql", "--only"),
+    ] {
         let out = run(bin().args([command, "--database-url", "db.sqlite3", flag, "x"]));
         assert_eq!(out.code, 2, "{command}");
         assert!(
-            out.stderr.contains(&format!(
-                "{command} writes no report, so {flag} would be ignored"
-            )),
+            out.stderr
+                .contains(&format!("unexpected argument '{flag}' found")),
             "{}",
             out.stderr
+        );
+        let help = run(bin().args([command, "--help"]));
+        assert!(
+            !help.stdout.contains(&format!("{flag} ")),
+            "{command} --help lists {flag}"
         );
     }
 }

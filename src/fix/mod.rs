@@ -53,8 +53,8 @@ struct BookingRow {
 
 /// Reads what needs repair and returns the script (the caller prints or writes it).
 pub async fn script(args: &FixArgs) -> Result<(CheckPlan, String), AuditError> {
-    crate::plan::refuse_report_flags(&args.check, "fix-sql")?;
-    let mut plan = CheckPlan::from_args(&args.check)?;
+    let mut plan = CheckPlan::connecting(&args.connect, None)?;
+    plan.output.path = args.output.clone();
     if args.include_unknown_status {
         plan.settings.fix.include_unknown_status = true;
     }
