@@ -4,8 +4,7 @@
 //! machine-readable outputs still say `verdict: error` (an error is never a pass).
 
 use crate::checks::runner::run_checks;
-use crate::db::{DatabaseUrl, Schema, Snapshot, SnapshotOptions};
-use crate::error::AuditError;
+use crate::db::{DatabaseUrl, Reading, SnapshotOptions};
 use crate::report::Report;
 use crate::settings::AuditSettings;
 use crate::vocab::CheckId;
@@ -26,40 +25,13 @@ pub async fn audit(
         url.backend().as_str(),
         checks.len()
     );
-    let mut snapshots = match Snapshot::open_shared(url, options, jobs).await {
-        Ok(snapshots) => {
-            tracing::info!(
-                "read-only snapshot open on {} connection(s)",
-                snapshots.len()
-            );
-            snapshots
+    match Reading::open(url, options, jobs).await {
+        Ok(mut reading) => {
+            report.checks =
+                run_checks(&mut reading.snapshots, &reading.schema, settings, checks).await;
+            reading.close().await;
         }
-        Err(e) => {
-            report.error = Some(e.to_string());
-            return report;
-        }
-    };
-    let schema = match snapshots.first_mut() {
-        Some(first) => Schema::read(first).await,
-        None => Ok(Schema::default()),
-    };
-    match schema {
-        Ok(schema) => {
-            tracing::info!("schema read: {} table(s)", schema.table_count());
-            report.checks = run_checks(&mut snapshots, &schema, settings, checks).await
-        }
-        Err(e) => {
-            report.error = Some(
-                AuditError::Schema {
-                    url: url.redacted.clone(),
-                    reason: e.to_string(),
-                }
-                .to_string(),
-            );
-        }
-    }
-    for snapshot in snapshots {
-        snapshot.close().await;
+        Err(e) => report.error = Some(e.to_string()),
     }
     report
 }

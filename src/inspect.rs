@@ -7,7 +7,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::Text;
 
 use crate::cli::{BackendArg, ExplainArgs, SqlArgs};
-use crate::db::{BackendKind, DatabaseUrl, Schema, Snapshot};
+use crate::db::{BackendKind, DatabaseUrl, Reading, Snapshot};
 use crate::error::AuditError;
 use crate::plan::{CheckPlan, table_settings};
 use crate::preview::{PlannedQuery, assumed_schema, planned_queries, sql_text};
@@ -79,16 +79,9 @@ struct MysqlPlanJson {
 /// without ANALYZE: nothing runs), and prints one estimate per query.
 pub async fn explain(args: &ExplainArgs) -> Result<u8, AuditError> {
     let plan = CheckPlan::connecting(&args.connect, Some(&args.select))?;
-    let mut snapshots = Snapshot::open_shared(&plan.url, plan.options, 1).await?;
-    let Some(snapshot) = snapshots.first_mut() else {
-        return Ok(2);
-    };
-    let schema = Schema::read(snapshot)
-        .await
-        .map_err(|e| AuditError::Schema {
-            url: plan.url.redacted.clone(),
-            reason: e.to_string(),
-        })?;
+    let mut reading = Reading::open(&plan.url, plan.options, 1).await?;
+    let schema = reading.schema.clone();
+    let snapshot = reading.first()?;
     let backend = plan.url.backend();
     let planned = planned_queries(&plan.settings, &schema, backend, &plan.checks)
         .map_err(|e| AuditError::Usage(e.to_string()))?;
@@ -116,9 +109,7 @@ pub async fn explain(args: &ExplainArgs) -> Result<u8, AuditError> {
             }
         }
     }
-    for snapshot in snapshots {
-        snapshot.close().await;
-    }
+    reading.close().await;
     Ok(if failed { 2 } else { 0 })
 }
 

@@ -126,7 +126,7 @@ impl Connection {
             Target::Postgres { url: raw } => {
                 // The password may come from PGPASSWORD or ~/.pgpass rather than the URL.
                 let raw = super::credentials::postgres_url_with_password(raw);
-                postgres::open(&raw, &url.redacted, connect_timeout).await
+                open_server::<postgres::Postgres>(&raw, &url.redacted, connect_timeout).await
             }
             #[cfg(not(feature = "postgres"))]
             Target::Postgres { .. } => Err(AuditError::UnsupportedUrl {
@@ -135,7 +135,9 @@ impl Connection {
                     .into(),
             }),
             #[cfg(feature = "mysql")]
-            Target::Mysql { url: raw } => mysql::open(raw, &url.redacted, connect_timeout).await,
+            Target::Mysql { url: raw } => {
+                open_server::<mysql::Mysql>(raw, &url.redacted, connect_timeout).await
+            }
             #[cfg(not(feature = "mysql"))]
             Target::Mysql { .. } => Err(AuditError::UnsupportedUrl {
                 url: url.redacted.clone(),
@@ -146,6 +148,57 @@ impl Connection {
                 sqlite::open(path, params).await
             }
         }
+    }
+}
+
+/// What differs between the network servers: how a connection is established and how the
+/// driver's errors read. What they share is [`open_server`]: one time limit over the whole
+/// set-up (TCP, startup, authentication) and one shape of error.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+trait Server {
+    /// The server's name in messages.
+    const NAME: &'static str;
+
+    /// Connects, or says why not in a sentence that ends with the way out.
+    async fn establish(
+        raw: &str,
+        connect_timeout: std::time::Duration,
+    ) -> Result<Connection, Failure>;
+}
+
+/// Why a server connection was not made.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+enum Failure {
+    /// The URL itself is wrong.
+    Url(String),
+    /// The server could not be reached or refused us.
+    Connect(String),
+}
+
+/// Opens a connection to server `S`, giving up after `connect_timeout` whatever stage the
+/// set-up is in, so a server that accepts TCP and never answers cannot hang the audit.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+async fn open_server<S: Server>(
+    raw: &str,
+    redacted: &str,
+    connect_timeout: std::time::Duration,
+) -> Result<Connection, AuditError> {
+    let connect = |reason: String| AuditError::Connect {
+        backend: S::NAME,
+        url: redacted.to_owned(),
+        reason,
+    };
+    match tokio::time::timeout(connect_timeout, S::establish(raw, connect_timeout)).await {
+        Err(_) => Err(connect(format!(
+            "no answer within {}; check the host, port and firewall",
+            humantime::format_duration(connect_timeout)
+        ))),
+        Ok(Err(Failure::Url(reason))) => Err(AuditError::InvalidUrl {
+            url: redacted.to_owned(),
+            reason,
+        }),
+        Ok(Err(Failure::Connect(reason))) => Err(connect(reason)),
+        Ok(Ok(conn)) => Ok(conn),
     }
 }
 
@@ -265,47 +318,42 @@ mod postgres {
 
     use super::*;
 
-    pub async fn open(
-        raw: &str,
-        redacted: &str,
-        connect_timeout: Duration,
-    ) -> Result<Connection, AuditError> {
-        let fail = |reason: String| AuditError::Connect {
-            backend: "PostgreSQL",
-            url: redacted.to_owned(),
-            reason,
-        };
-        let mut config: tokio_postgres::Config =
-            raw.parse()
-                .map_err(|e: tokio_postgres::Error| AuditError::InvalidUrl {
-                    url: redacted.to_owned(),
+    pub struct Postgres;
+
+    impl Server for Postgres {
+        const NAME: &'static str = "PostgreSQL";
+
+        async fn establish(raw: &str, connect_timeout: Duration) -> Result<Connection, Failure> {
+            let mut config: tokio_postgres::Config =
+                raw.parse().map_err(|e: tokio_postgres::Error| {
                     // The driver does not say which part is wrong.
-                    reason: format!(
+                    Failure::Url(format!(
                         "{e}; check the URL's parameters (sslmode, connect_timeout, application_name, …) \
                          and its port"
-                    ),
+                    ))
                 })?;
-        if config.get_ssl_mode() == SslMode::Require {
-            return Err(fail(
-                "the URL requires TLS (sslmode=require) but this version of session-audit connects without TLS; \
-                 use sslmode=disable on a trusted network or connect through a TLS-terminating proxy"
-                    .into(),
-            ));
+            if config.get_ssl_mode() == SslMode::Require {
+                return Err(Failure::Connect(
+                    "the URL requires TLS (sslmode=require) but this version of session-audit connects without TLS; \
+                     use sslmode=disable on a trusted network or connect through a TLS-terminating proxy"
+                        .into(),
+                ));
+            }
+            if config.get_application_name().is_none() {
+                config.application_name("session-audit");
+            }
+            if config.get_connect_timeout().is_none() {
+                config.connect_timeout(connect_timeout);
+            }
+            let (client, connection) = config
+                .connect(tokio_postgres::NoTls)
+                .await
+                .map_err(|e| Failure::Connect(describe_connect_error(&e, &config)))?;
+            let conn = AsyncPgConnection::try_from_client_and_connection(client, connection)
+                .await
+                .map_err(|e| Failure::Connect(e.to_string()))?;
+            Ok(Connection::Postgres(Box::new(conn)))
         }
-        if config.get_application_name().is_none() {
-            config.application_name("session-audit");
-        }
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(connect_timeout);
-        }
-        let (client, connection) = config
-            .connect(tokio_postgres::NoTls)
-            .await
-            .map_err(|e| fail(describe_connect_error(&e, &config)))?;
-        let conn = AsyncPgConnection::try_from_client_and_connection(client, connection)
-            .await
-            .map_err(|e| fail(e.to_string()))?;
-        Ok(Connection::Postgres(Box::new(conn)))
     }
 
     /// Turns a driver error into a sentence that says what to do. The driver's messages never
@@ -359,29 +407,17 @@ mod mysql {
 
     use super::*;
 
-    pub async fn open(
-        raw: &str,
-        redacted: &str,
-        connect_timeout: Duration,
-    ) -> Result<Connection, AuditError> {
-        let fail = |reason: String| AuditError::Connect {
-            backend: "MySQL/MariaDB",
-            url: redacted.to_owned(),
-            reason,
-        };
-        let conn = match tokio::time::timeout(connect_timeout, AsyncMysqlConnection::establish(raw))
-            .await
-        {
-            Err(_) => {
-                return Err(fail(format!(
-                    "no answer within {}; check the host, port and firewall",
-                    humantime::format_duration(connect_timeout)
-                )));
-            }
-            Ok(Err(e)) => return Err(fail(describe_connect_error(&e.to_string()))),
-            Ok(Ok(conn)) => conn,
-        };
-        Ok(Connection::Mysql(Box::new(conn)))
+    pub struct Mysql;
+
+    impl Server for Mysql {
+        const NAME: &'static str = "MySQL/MariaDB";
+
+        async fn establish(raw: &str, _connect_timeout: Duration) -> Result<Connection, Failure> {
+            let conn = AsyncMysqlConnection::establish(raw)
+                .await
+                .map_err(|e| Failure::Connect(describe_connect_error(&e.to_string())))?;
+            Ok(Connection::Mysql(Box::new(conn)))
+        }
     }
 
     /// The driver's messages name the user, never the password; ours add the way out.

@@ -7,12 +7,14 @@
 
 mod connection;
 pub mod credentials;
+mod reading;
 pub mod schema;
 mod snapshot;
 pub mod types;
 pub mod url;
 
 pub use connection::Row;
+pub use reading::Reading;
 pub use schema::Schema;
 pub use snapshot::{QueryError, Snapshot, SnapshotOptions, Tuning};
 pub use url::{BackendKind, DatabaseUrl};

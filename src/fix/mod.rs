@@ -21,8 +21,8 @@ use diesel::sql_types::{Nullable, Text};
 
 use crate::checks::audit_bindings;
 use crate::cli::FixArgs;
+use crate::db::Reading;
 use crate::db::types::AnyInteger;
-use crate::db::{Schema, Snapshot};
 use crate::error::AuditError;
 use crate::plan::CheckPlan;
 use crate::queries::template;
@@ -58,15 +58,11 @@ pub async fn script(args: &FixArgs) -> Result<(CheckPlan, String), AuditError> {
     if args.include_unknown_status {
         plan.settings.fix.include_unknown_status = true;
     }
-    let mut snapshots = Snapshot::open_shared(&plan.url, plan.options, 1).await?;
-    let Some(snapshot) = snapshots.first_mut() else {
-        return Err(AuditError::Usage("no connection".into()));
-    };
-    let read = read(snapshot, &plan).await;
-    for snapshot in snapshots {
-        snapshot.close().await;
-    }
-    let (schema, unlinked, links) = read?;
+    let mut reading = Reading::open(&plan.url, plan.options, 1).await?;
+    let read = read(&mut reading, &plan).await;
+    let schema = reading.schema.clone();
+    reading.close().await;
+    let (unlinked, links) = read?;
     let settings = &plan.settings;
     let backend = plan.url.backend();
     let (bookings, sessions) = (&settings.tables.bookings, &settings.tables.sessions);
@@ -96,17 +92,12 @@ pub async fn script(args: &FixArgs) -> Result<(CheckPlan, String), AuditError> {
     Ok((plan, text))
 }
 
-/// The schema, the bookings without a session and their link candidates, from one snapshot.
+/// The bookings without a session and their link candidates, from the snapshot.
 async fn read(
-    snapshot: &mut Snapshot,
+    reading: &mut Reading,
     plan: &CheckPlan,
-) -> Result<(Schema, Vec<Unlinked>, Vec<LinkCandidate>), AuditError> {
-    let schema = Schema::read(snapshot)
-        .await
-        .map_err(|e| AuditError::Schema {
-            url: plan.url.redacted.clone(),
-            reason: e.to_string(),
-        })?;
+) -> Result<(Vec<Unlinked>, Vec<LinkCandidate>), AuditError> {
+    let schema = &reading.schema;
     let (bookings, sessions) = (
         &plan.settings.tables.bookings,
         &plan.settings.tables.sessions,
@@ -131,7 +122,7 @@ async fn read(
         }
     }
     let backend = plan.url.backend();
-    let bindings = audit_bindings(&plan.settings, &schema, backend);
+    let bindings = audit_bindings(&plan.settings, schema, backend);
     let query = |name: &str| {
         let text = template(name, backend)
             .map(|(_, text)| text)
@@ -143,6 +134,7 @@ async fn read(
     let query_error = |e: crate::db::QueryError| {
         AuditError::FixCannot(format!("the bookings to repair could not be read: {e}"))
     };
+    let snapshot = reading.first()?;
     let links: Vec<LinkRow> = snapshot
         .load(query("fix_link")?)
         .await
@@ -167,5 +159,5 @@ async fn read(
             room: l.room,
         })
         .collect();
-    Ok((schema, unlinked, links))
+    Ok((unlinked, links))
 }

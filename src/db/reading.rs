@@ -1,0 +1,60 @@
+//! The one way every command reads a database: open the read-only snapshot (on up to `jobs`
+//! connections that share it), then read the schema on the first. `check`, `report`,
+//! `explain` and `fix-sql` all start here, so they see the same tables the same way and fail
+//! with the same messages.
+
+use super::{DatabaseUrl, Schema, Snapshot, SnapshotOptions};
+use crate::error::AuditError;
+
+/// Open snapshots and the schema they show. Close it when done: the transactions are only
+/// ever rolled back.
+pub struct Reading {
+    pub snapshots: Vec<Snapshot>,
+    pub schema: Schema,
+}
+
+impl Reading {
+    pub async fn open(
+        url: &DatabaseUrl,
+        options: SnapshotOptions,
+        jobs: usize,
+    ) -> Result<Self, AuditError> {
+        let mut snapshots = Snapshot::open_shared(url, options, jobs).await?;
+        tracing::info!(
+            "read-only snapshot open on {} connection(s)",
+            snapshots.len()
+        );
+        let schema = match snapshots.first_mut() {
+            Some(first) => Schema::read(first).await,
+            None => Ok(Schema::default()),
+        };
+        match schema {
+            Ok(schema) => {
+                tracing::info!("schema read: {} table(s)", schema.table_count());
+                Ok(Reading { snapshots, schema })
+            }
+            Err(e) => {
+                for snapshot in snapshots {
+                    snapshot.close().await;
+                }
+                Err(AuditError::Schema {
+                    url: url.redacted.clone(),
+                    reason: e.to_string(),
+                })
+            }
+        }
+    }
+
+    /// The first connection: the one commands that need only one use.
+    pub fn first(&mut self) -> Result<&mut Snapshot, AuditError> {
+        self.snapshots
+            .first_mut()
+            .ok_or_else(|| AuditError::Usage("no connection could be opened".into()))
+    }
+
+    pub async fn close(self) {
+        for snapshot in self.snapshots {
+            snapshot.close().await;
+        }
+    }
+}
