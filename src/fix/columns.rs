@@ -254,32 +254,24 @@ mod tests {
 
     #[test]
     fn config_mistakes_are_named() {
-        let mut fix = FixSettings::default();
-        fix.session_defaults
-            .insert("stauts".into(), FixValue::Text("scheduled".into()));
-        let err = session_insert(
-            &real_platform(),
-            "service_sessions",
-            &individual(),
-            &fix,
-            Dialect(BackendKind::Sqlite),
-        )
-        .unwrap_err();
+        let refused = |column: &str, value: FixValue| {
+            let mut fix = FixSettings::default();
+            fix.session_defaults.insert(column.into(), value);
+            session_insert(
+                &real_platform(),
+                "service_sessions",
+                &individual(),
+                &fix,
+                Dialect(BackendKind::Sqlite),
+            )
+            .unwrap_err()
+        };
+        let err = refused("stauts", FixValue::Text("scheduled".into()));
         assert!(
             err.contains("names no column of service_sessions (did you mean status?)"),
             "{err}"
         );
-        let mut fix = FixSettings::default();
-        fix.session_defaults
-            .insert("service_id".into(), FixValue::Integer(3));
-        let err = session_insert(
-            &real_platform(),
-            "service_sessions",
-            &individual(),
-            &fix,
-            Dialect(BackendKind::Sqlite),
-        )
-        .unwrap_err();
+        let err = refused("service_id", FixValue::Integer(3));
         assert!(
             err.contains("cannot be set: the repair derives service_id"),
             "{err}"

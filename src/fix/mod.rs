@@ -16,13 +16,9 @@ mod dialect;
 mod script;
 mod triage;
 
-use diesel::QueryableByName;
-use diesel::sql_types::{Nullable, Text};
-
 use crate::checks::audit_bindings;
 use crate::cli::FixArgs;
 use crate::db::Reading;
-use crate::db::types::AnyInteger;
 use crate::error::AuditError;
 use crate::plan::CheckPlan;
 use crate::queries::template;
@@ -30,26 +26,6 @@ use crate::sql::bind;
 
 use dialect::Dialect;
 use triage::{LinkCandidate, Unlinked};
-
-#[derive(QueryableByName)]
-struct LinkRow {
-    #[diesel(sql_type = AnyInteger)]
-    booking_id: i64,
-    #[diesel(sql_type = AnyInteger)]
-    session_id: i64,
-    #[diesel(sql_type = AnyInteger)]
-    room: i64,
-}
-
-#[derive(QueryableByName)]
-struct BookingRow {
-    #[diesel(sql_type = AnyInteger)]
-    booking_id: i64,
-    #[diesel(sql_type = Nullable<Text>)]
-    status: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    start_time: Option<String>,
-}
 
 /// Reads what needs repair and returns the script (the caller prints or writes it).
 pub async fn script(args: &FixArgs) -> Result<(CheckPlan, String), AuditError> {
@@ -135,29 +111,13 @@ async fn read(
         AuditError::FixCannot(format!("the bookings to repair could not be read: {e}"))
     };
     let snapshot = reading.first()?;
-    let links: Vec<LinkRow> = snapshot
+    let links: Vec<LinkCandidate> = snapshot
         .load(query("fix_link")?)
         .await
         .map_err(query_error)?;
-    let unlinked: Vec<BookingRow> = snapshot
+    let unlinked: Vec<Unlinked> = snapshot
         .load(query("fix_bookings")?)
         .await
         .map_err(query_error)?;
-    let unlinked = unlinked
-        .into_iter()
-        .map(|r| Unlinked {
-            booking_id: r.booking_id,
-            status: r.status,
-            start_time: r.start_time,
-        })
-        .collect();
-    let links = links
-        .into_iter()
-        .map(|l| LinkCandidate {
-            booking_id: l.booking_id,
-            session_id: l.session_id,
-            room: l.room,
-        })
-        .collect();
     Ok((unlinked, links))
 }

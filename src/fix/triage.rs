@@ -1,28 +1,38 @@
 //! Which bookings without a session `fix-sql` repairs, and how; which it leaves alone, and why.
 //!
-//! Pure: takes the rows read from the snapshot and the vocabulary, decides nothing from the
-//! database. Only scheduled bookings with a known status (and a legacy start time to rebuild the
+//! Pure: takes the rows read from the snapshot and the vocabulary, and asks the database
+//! nothing more. Only scheduled bookings with a known status (and a legacy start time to rebuild the
 //! session from) are repaired: an unknown status such as `cancelled` is usually a typo of one that
 //! takes no session, so it is left alone unless the operator asks for it.
 
 use std::collections::BTreeMap;
 
+use diesel::sql_types::{Nullable, Text};
+
+use crate::db::types::AnyInteger;
 use crate::settings::Vocabulary;
 
-/// A booking without a session, as read.
-#[derive(Debug, Clone, PartialEq)]
+/// A booking without a session, as `queries/fix_bookings.*.sql` reads it.
+#[derive(Debug, Clone, PartialEq, diesel::QueryableByName)]
 pub struct Unlinked {
+    #[diesel(sql_type = AnyInteger)]
     pub booking_id: i64,
+    #[diesel(sql_type = Nullable<Text>)]
     pub status: Option<String>,
     /// The legacy start time as text, for the script's comments; None when there is none.
+    #[diesel(sql_type = Nullable<Text>)]
     pub start_time: Option<String>,
 }
 
-/// The one existing session a booking could be linked to, and the seats it has left.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The one existing session a booking could be linked to, and the seats it has left, as
+/// `queries/fix_link*.sql` reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::QueryableByName)]
 pub struct LinkCandidate {
+    #[diesel(sql_type = AnyInteger)]
     pub booking_id: i64,
+    #[diesel(sql_type = AnyInteger)]
     pub session_id: i64,
+    #[diesel(sql_type = AnyInteger)]
     pub room: i64,
 }
 

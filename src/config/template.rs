@@ -1,0 +1,130 @@
+//! The commented configuration `session-audit init` writes: every setting at its default, so
+//! the file documents itself and parses back to exactly the defaults (a test holds it to that).
+
+use super::DEFAULT_FILE;
+use crate::settings::AuditSettings;
+use crate::vocab::CheckId;
+
+fn toml_list(values: &[String]) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// The commented configuration `session-audit init` writes: every setting at its default.
+pub fn default_config_text() -> String {
+    let s = AuditSettings::default();
+    let v = &s.vocabulary;
+    let pairs: Vec<String> = v
+        .expected_pairs
+        .iter()
+        .map(|(t, vis)| format!("[\"{t}\", \"{vis}\"]"))
+        .collect();
+    let mapping: Vec<String> = v
+        .type_mapping
+        .iter()
+        .map(|(code, t)| format!("{code} = \"{t}\""))
+        .collect();
+    let mut text = format!(
+        r#"# session-audit configuration, found as ./{DEFAULT_FILE} or given with --config PATH.
+# Every key is optional: a missing key keeps the default written here. Unknown keys are an
+# error, so a typo never silently changes what is checked. Flags given on the command line
+# win over this file.
+
+# How many offending ids each check lists (a number or "all"); metrics always count all.
+sample = 20
+
+[tables]
+bookings = "{}"
+sessions = "{}"            # one real deployment calls it "service_sessions"
+services = "{}"
+service_types = "{}"
+migrations = "{}"
+
+[sessions]
+# Values of session_type and visibility; anything else (NULL, "" and `Workshop` included) is unknown.
+types = {}
+visibilities = {}
+# The (session_type, visibility) pairs the migration produces; other known pairs only warn.
+expected_pairs = [{}]
+# The pair migration services.0019 creates for 1-to-1 bookings, and its rollback deletes.
+individual = ["{}", "{}"]
+# Session types that must never share (service_id, start_time).
+exclusive_time_types = {}
+
+[statuses]
+# Values of bookings_booking.status the application knows; others are reported and, when a
+# gate asks "is it scheduled?", count as scheduled (fail closed).
+known = {}
+not_scheduled = {}   # bookings that do not need a schedule
+canceled = {}        # bookings that do not take a seat
+finished = {}        # bookings that are over: no reminder is due
+
+[service_types]
+# services_servicetype.code -> the session_type its sessions must have.
+mapping = {{ {} }}
+default = "{}"       # every other code
+
+# Per check: enabled, severity ("error" fails the audit, "warning" warns, "info" only reports)
+# and max_offending (offending rows tolerated: within it, a failure is a warning).
+# `--only` and `--skip` on the command line replace `enabled`.
+"#,
+        s.tables.bookings,
+        s.tables.sessions,
+        s.tables.services,
+        s.tables.service_types,
+        s.tables.migrations,
+        toml_list(&v.session_types),
+        toml_list(&v.visibilities),
+        pairs.join(", "),
+        v.individual.0,
+        v.individual.1,
+        toml_list(&v.exclusive_time_types),
+        toml_list(&v.statuses),
+        toml_list(&v.not_scheduled),
+        toml_list(&v.canceled),
+        toml_list(&v.finished),
+        mapping.join(", "),
+        v.default_session_type,
+    );
+    for id in CheckId::ALL {
+        let c = id.default_settings();
+        text.push_str(&format!(
+            "\n[checks.{}]   # {}\nenabled = {}\nseverity = \"{}\"\nmax_offending = {}\n",
+            id.as_str(),
+            id.spec().title,
+            c.enabled,
+            c.severity.as_str(),
+            c.max_offending
+        ));
+        if *id == CheckId::LegacyTimeDrift {
+            text.push_str(&format!(
+                "tolerance_seconds = {}   # differences up to this are not drift\n",
+                c.tolerance_seconds
+            ));
+        }
+    }
+    text.push_str(
+        r#"
+# fix-sql: values for the sessions it creates. Django keeps most model defaults in Python, so a
+# NOT NULL column without a database default (a lifecycle `status`, `sequence_number`…) must be
+# given here, or fix-sql stops and names it; it never guesses. For the real platform:
+[fix]
+include_unknown_status = false   # repair bookings whose status is not in statuses.known too
+# [fix.session_defaults]
+# status = "scheduled"
+# sequence_number = 0
+# reschedule_count = 0
+
+# Known exceptions: listed rows do not fail their check until the waiver expires (then the
+# check fails and says so); a waiver that matches nothing is reported as stale.
+[waivers]
+# file = "session-audit-waivers.toml"   # [[entry]] tables, as below; relative to this file
+# [[waivers.entry]]
+# check = "coverage"
+# ids = [3825, 3826]
+# reason = "imported from the legacy system; TICKET-123"
+# expires = "2026-12-31"
+"#,
+    );
+    text
+}
