@@ -1,7 +1,13 @@
 //! `migration-state`: where the rollout stands. Which of services 0017, 0018, 0019 and
 //! bookings 0013 are applied, the step of the guide that puts the database at, and whether the
 //! next step is safe now. Fails only on an impossible state (a migration applied before the one
-//! it depends on, or 0013 applied while bookings still lack a session).
+//! it depends on, or 0013 applied while the bookings it guards still lack a session).
+//!
+//! bookings.0013 comes in two forms, told apart by the schema: the guide's makes
+//! `service_session_id` NOT NULL (then every booking needs a session); the real platform's is a
+//! check-only migration that refuses to run while scheduled bookings lack a session and leaves
+//! the column nullable, because draft bookings may have none (then only scheduled bookings
+//! count). The summary says which form it found.
 
 use diesel::QueryableByName;
 use diesel::sql_types::Text;
@@ -18,7 +24,13 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[(TableRole::Migrations, &["app", "name"])],
     queries: &["migration_state", "bookings_profile"],
     sample_kind: IdKind::None,
-    metrics: &["steps_applied", "next_step_safe", "without_session", "scheduled_without_session"],
+    metrics: &[
+        "steps_applied",
+        "next_step_safe",
+        "without_session",
+        "scheduled_without_session",
+        "service_session_required",
+    ],
     trend: &[],
     crosstab: None,
 };
@@ -78,6 +90,11 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         ]);
     }
     let done = applied.iter().take_while(|a| **a).count();
+    // The guide's 0013 makes the column NOT NULL; the real platform's only checks.
+    let required = ctx
+        .schema
+        .column(ctx.settings.table(TableRole::Bookings), "service_session_id")
+        .is_some_and(|c| !c.nullable);
     let label = |i: usize| format!("{}.{}", STEPS[i].0, STEPS[i].1);
 
     let (status, summary) = if let Some(gap) = applied
@@ -96,12 +113,20 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
                 label(later)
             ),
         )
-    } else if done == 4 && without_session > 0 {
+    } else if done == 4 && required && without_session > 0 {
         (
             Status::Fail,
             format!(
-                "bookings.0013 is recorded as applied, yet {without_session} bookings have no session: was it faked? \
-                 Give them sessions, then check that the column is NOT NULL."
+                "bookings.0013 made service_session_id NOT NULL, yet {without_session} bookings have no session: \
+                 the constraint is not enforced; give them sessions and check the column's constraint."
+            ),
+        )
+    } else if done == 4 && !required && scheduled > 0 {
+        (
+            Status::Fail,
+            format!(
+                "bookings.0013 is applied in its check-only form (service_session_id stays nullable for drafts), \
+                 yet {scheduled} scheduled bookings have no session: they were written after it ran; give them sessions (fix-sql)."
             ),
         )
     } else {
@@ -109,7 +134,14 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
             0 => "before Step 1 (no ServiceSession migration applied)".to_owned(),
             1 | 2 => format!("in Step 1 ({} applied)", label(done - 1)),
             3 => "at Step 2-3: services 0017-0019 applied; verify and test".to_owned(),
-            _ => "at Step 4: service_session is required (bookings.0013 applied)".to_owned(),
+            _ if required => {
+                "at Step 4: service_session is required (bookings.0013 applied, the column NOT NULL)"
+                    .to_owned()
+            }
+            _ => format!(
+                "at Step 4: bookings.0013 applied in its check-only form (the column stays nullable; \
+                 {without_session} draft or unscheduled bookings without a session, none scheduled)"
+            ),
         };
         let next = match done {
             0..=2 => format!(
@@ -132,6 +164,7 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         ("next_step_safe", next_safe),
         ("without_session", without_session),
         ("scheduled_without_session", scheduled),
+        ("service_session_required", i64::from(required)),
     ];
     Ok(ctx.result(status, summary, metrics, rows, Offenders::default()))
 }
