@@ -14,7 +14,8 @@ SELECT e.has_session AS has_session,
        COUNT(CASE WHEN e.end_drift THEN 1 END) AS end_drift,
        0 AS unreadable_drift,
        COUNT(CASE WHEN e.individual THEN 1 END) AS individual,
-       COUNT(CASE WHEN e.individual AND e.legacy_start_missing THEN 1 END) AS individual_losing
+       COUNT(CASE WHEN e.individual AND e.legacy_start_missing AND e.awaiting = 0 THEN 1 END) AS individual_losing,
+       COUNT(CASE WHEN e.awaiting = 1 THEN 1 END) AS awaiting_schedule
 FROM (
     SELECT (b.service_session_id IS NOT NULL) AS has_session,
            :exact_status AS status,
@@ -32,7 +33,8 @@ FROM (
                  OR ABS(TIMESTAMPDIFF(MICROSECOND, s.end_time, :legacy_end)) > :tolerance_seconds * 1000000)) AS end_drift,
            (s.id IS NOT NULL AND :exact_session_type IN (:individual_type)
             AND :exact_visibility IN (:individual_visibility)) AS individual,
-           (:legacy_start IS NULL) AS legacy_start_missing
+           (:legacy_start IS NULL) AS legacy_start_missing,
+           CASE WHEN :session_status IN (:draft_session_statuses) AND s.start_time IS NULL THEN 1 ELSE 0 END AS awaiting
     FROM :"bookings" AS b
     LEFT JOIN :"sessions" AS s ON s.id = b.service_session_id
 ) AS e

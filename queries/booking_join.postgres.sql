@@ -14,6 +14,9 @@
 --     :tolerance_seconds; a legacy time whose session has none is drift too.
 --   individual: bookings of individual/private sessions, which a rollback of services.0019
 --     would delete; "losing" ones have no legacy start time to fall back to.
+--   awaiting: the booking's session is a draft without times (:session_status, NULL where the
+--     session table has no lifecycle): not yet scheduled, so no reminder is due and no
+--     rollback can lose a schedule; counted apart.
 -- Run by hand: psql -v bookings=bookings_booking -v sessions=services_servicesession \
 --   -v exact_status=b.status -v exact_session_type=s.session_type -v exact_visibility=s.visibility \
 --   -v legacy_start=b.start_time -v legacy_end=b.end_time -v tolerance_seconds=0 \
@@ -32,7 +35,8 @@ SELECT e.has_session AS has_session,
        COUNT(CASE WHEN e.end_drift THEN 1 END) AS end_drift,
        CAST(0 AS BIGINT) AS unreadable_drift,
        COUNT(CASE WHEN e.individual THEN 1 END) AS individual,
-       COUNT(CASE WHEN e.individual AND e.legacy_start_missing THEN 1 END) AS individual_losing
+       COUNT(CASE WHEN e.individual AND e.legacy_start_missing AND e.awaiting = 0 THEN 1 END) AS individual_losing,
+       COUNT(CASE WHEN e.awaiting = 1 THEN 1 END) AS awaiting_schedule
 FROM (
     SELECT (b.service_session_id IS NOT NULL) AS has_session,
            :exact_status AS status,
@@ -50,7 +54,8 @@ FROM (
                  OR abs(EXTRACT(EPOCH FROM (:legacy_end - s.end_time))) > :tolerance_seconds)) AS end_drift,
            (s.id IS NOT NULL AND :exact_session_type IN (:individual_type)
             AND :exact_visibility IN (:individual_visibility)) AS individual,
-           (:legacy_start IS NULL) AS legacy_start_missing
+           (:legacy_start IS NULL) AS legacy_start_missing,
+           CASE WHEN :session_status IN (:draft_session_statuses) AND s.start_time IS NULL THEN 1 ELSE 0 END AS awaiting
     FROM :"bookings" AS b
     LEFT JOIN :"sessions" AS s ON s.id = b.service_session_id
 ) AS e

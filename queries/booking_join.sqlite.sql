@@ -18,10 +18,11 @@ SELECT n.has_session AS has_session,
        COUNT(CASE WHEN n.end_drift THEN 1 END) AS end_drift,
        COUNT(CASE WHEN n.unreadable_drift THEN 1 END) AS unreadable_drift,
        COUNT(CASE WHEN n.individual THEN 1 END) AS individual,
-       COUNT(CASE WHEN n.individual AND n.legacy_start_missing THEN 1 END) AS individual_losing
+       COUNT(CASE WHEN n.individual AND n.legacy_start_missing AND n.awaiting = 0 THEN 1 END) AS individual_losing,
+       COUNT(CASE WHEN n.awaiting = 1 THEN 1 END) AS awaiting_schedule
 FROM (
     SELECT t.has_session, t.status, t.effective_start, t.dangling, t.service_mismatch,
-           t.individual, t.legacy_start_missing,
+           t.individual, t.legacy_start_missing, t.awaiting,
            CASE WHEN typeof(t.effective_start) = 'text' AND length(t.effective_start) >= 19
                 THEN strftime('%Y-%m-%d %H:%M:%f', t.effective_start)
            END AS start_utc,
@@ -42,6 +43,7 @@ FROM (
                (s.id IS NOT NULL AND :exact_session_type IN (:individual_type)
                 AND :exact_visibility IN (:individual_visibility)) AS individual,
                (:legacy_start IS NULL) AS legacy_start_missing,
+               CASE WHEN :session_status IN (:draft_session_statuses) AND s.start_time IS NULL THEN 1 ELSE 0 END AS awaiting,
                :legacy_start AS b_start, s.start_time AS s_start, :legacy_end AS b_end, s.end_time AS s_end,
                CASE WHEN typeof(:legacy_start) = 'text' AND length(:legacy_start) >= 19 THEN julianday(:legacy_start) END AS bs,
                CASE WHEN typeof(s.start_time) = 'text' AND length(s.start_time) >= 19 THEN julianday(s.start_time) END AS ss,

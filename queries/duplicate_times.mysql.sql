@@ -9,5 +9,6 @@ FROM :"sessions" AS s
 WHERE CAST(s.session_type AS BINARY) IN (:exclusive_time_types)
   AND s.start_time IS NOT NULL
   AND s.service_id IS NOT NULL
+  AND CASE WHEN :session_status IN (:canceled_session_statuses) THEN 1 ELSE 0 END = 0
 GROUP BY s.service_id, s.start_time
 HAVING COUNT(*) > 1

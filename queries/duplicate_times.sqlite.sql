@@ -1,7 +1,9 @@
 -- duplicate-times: workshop and course sessions that share (service_id, start_time).
 -- Unlike the guide's query, sessions with a NULL start_time (or NULL service_id) are left out:
 -- NULL is "not scheduled yet", not a time two sessions can share. Individual sessions may
--- share times and are never reported.
+-- share times and are never reported. Canceled sessions (the session table's lifecycle
+-- :session_status, NULL where the table has none) take no part: a canceled workshop and the
+-- session that replaced it at the same time are not duplicates.
 -- SQLite keeps datetimes as text in several forms, so start_utc normalizes them to UTC
 -- ('2025-01-15 14:00:00' and '2025-01-15T16:00:00+02:00' are one instant), exactly as
 -- type_distribution.sqlite.sql does. Groups whose start_utc is NULL hold values that are not
@@ -16,10 +18,11 @@ FROM (
            CASE WHEN typeof(start_time) = 'text' AND length(start_time) >= 19
                 THEN strftime('%Y-%m-%d %H:%M:%f', start_time)
            END AS start_utc
-    FROM :"sessions"
+    FROM :"sessions" AS s
     WHERE session_type IN (:exclusive_time_types)
       AND start_time IS NOT NULL
       AND service_id IS NOT NULL
+      AND CASE WHEN :session_status IN (:canceled_session_statuses) THEN 1 ELSE 0 END = 0
     -- LIMIT -1 keeps SQLite from flattening this subquery, which would evaluate strftime once
     -- per reference to start_utc instead of once per row (1.1 s -> 0.6 s on 400k sessions).
     LIMIT -1

@@ -65,6 +65,12 @@ pub struct Vocabulary {
     pub individual: (String, String),
     /// Session types that must not share (service_id, start_time).
     pub exclusive_time_types: Vec<String>,
+    /// The session table's lifecycle column (the real platform's `status`), used when the table
+    /// has it: canceled sessions take no part in duplicate-times and capacity, and draft
+    /// sessions without times are "not yet scheduled", reported apart.
+    pub session_status_column: String,
+    pub canceled_session_statuses: Vec<String>,
+    pub draft_session_statuses: Vec<String>,
     /// Booking statuses the application knows.
     pub statuses: Vec<String>,
     /// Statuses that do not count as scheduled (all others, unknown and NULL included, do).
@@ -199,6 +205,9 @@ impl Default for Vocabulary {
             ]),
             individual: ("individual".into(), "private".into()),
             exclusive_time_types: strings(&["workshop", "course_session"]),
+            session_status_column: "status".into(),
+            canceled_session_statuses: strings(&["canceled"]),
+            draft_session_statuses: strings(&["draft"]),
             statuses: strings(&[
                 "draft",
                 "pending_payment",

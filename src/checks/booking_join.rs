@@ -66,6 +66,9 @@ pub struct JoinGroup {
     /// Of those, the ones with no legacy start time to fall back to.
     #[diesel(sql_type = BigInt)]
     pub individual_losing: i64,
+    /// Bookings whose session is a draft without times: not yet scheduled.
+    #[diesel(sql_type = BigInt)]
+    pub awaiting_schedule: i64,
 }
 
 /// The join's groups, read on first use.

@@ -26,7 +26,7 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[],
     queries: &["session_load", "capacity_sample"],
     sample_kind: IdKind::Session,
-    metrics: &["sessions_with_problems", "current_participants_mismatch", "over_capacity", "individual_overbooked", "individual_max_not_one"],
+    metrics: &["sessions_with_problems", "current_participants_mismatch", "over_capacity", "individual_overbooked", "individual_max_not_one", "canceled_sessions_excluded", "draft_sessions_excluded"],
     trend: &[],
     crosstab: None,
 };
@@ -62,6 +62,10 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
     };
     let mut metrics = vec![("sessions_with_problems", total)];
     metrics.extend(problems);
+    // A canceled session's counts no longer matter (it may still count its participant).
+    metrics.push(("canceled_sessions_excluded", c.canceled_sessions));
+    // A draft without times holds no seat yet.
+    metrics.push(("draft_sessions_excluded", c.draft_sessions_without_times));
     let status = offenders.status();
     Ok(ctx.result(status, summary, metrics, rows, offenders))
 }

@@ -143,6 +143,14 @@ pub fn audit_bindings(settings: &AuditSettings, schema: &Schema, backend: Backen
             "current_participants",
             has(&t.sessions, "current_participants"),
         )
+        .column(
+            "session_status",
+            "s",
+            &v.session_status_column,
+            has(&t.sessions, &v.session_status_column),
+        )
+        .texts("canceled_session_statuses", &v.canceled_session_statuses)
+        .texts("draft_session_statuses", &v.draft_session_statuses)
         .int("sample_limit", settings.sample.as_sql_limit())
 }
 

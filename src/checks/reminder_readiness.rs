@@ -15,7 +15,7 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[],
     queries: &["booking_join", "reminder_readiness_sample"],
     sample_kind: IdKind::Booking,
-    metrics: &["active_bookings", "upcoming_bookings", "without_start_time"],
+    metrics: &["active_bookings", "upcoming_bookings", "without_start_time", "awaiting_schedule"],
     trend: &[],
     crosstab: None,
 };
@@ -40,21 +40,32 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         .filter(|g| g.upcoming)
         .map(|g| g.bookings)
         .sum();
-    let mut missing: Vec<&JoinGroup> = groups.iter().filter(|g| g.start_missing).collect();
+    // A booking whose session is a draft without times is awaiting its schedule: no reminder
+    // is due yet, so it is counted apart and never fails the check.
+    let awaiting: i64 = groups.iter().map(|g| g.awaiting_schedule).sum();
+    let mut missing: Vec<&JoinGroup> = groups
+        .iter()
+        .filter(|g| g.start_missing && g.bookings > g.awaiting_schedule)
+        .collect();
     missing.sort_by(|a, b| (a.has_session, &a.status).cmp(&(b.has_session, &b.status)));
-    let total: i64 = missing.iter().map(|g| g.bookings).sum();
+    let total: i64 = missing.iter().map(|g| g.bookings - g.awaiting_schedule).sum();
     let mut rows = Rows::new(&["has_session", "status", "count"]);
     for g in &missing {
         rows.push(vec![
             Cell::Bool(g.has_session),
             Cell::text(g.status.clone()),
-            Cell::Int(g.bookings),
+            Cell::Int(g.bookings - g.awaiting_schedule),
         ]);
     }
     let offenders = ctx
         .offenders(total, sql!("reminder_readiness_sample"))
         .await?;
-    let summary = if total == 0 {
+    let summary = if total == 0 && awaiting > 0 {
+        format!(
+            "All {} have a start time ({upcoming} upcoming) or await one on a draft session ({awaiting}): reminders can fire.",
+            count_of(active, "active booking", "active bookings")
+        )
+    } else if total == 0 {
         format!(
             "All {} have a start time ({upcoming} upcoming): reminders can fire.",
             count_of(active, "active booking", "active bookings")
@@ -71,6 +82,7 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         ("active_bookings", active),
         ("upcoming_bookings", upcoming),
         ("without_start_time", total),
+        ("awaiting_schedule", awaiting),
     ];
     Ok(ctx.result(status, summary, metrics, rows, offenders))
 }

@@ -16,7 +16,7 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[],
     queries: &["booking_join", "session_load", "rollback_safety_sample"],
     sample_kind: IdKind::Session,
-    metrics: &["individual_sessions", "bookings_referencing", "bookings_losing_schedule", "sessions_losing_schedule"],
+    metrics: &["individual_sessions", "bookings_referencing", "bookings_losing_schedule", "sessions_losing_schedule", "draft_sessions_without_times"],
     trend: &[],
     crosstab: None,
 };
@@ -50,6 +50,8 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         ("bookings_referencing", bookings),
         ("bookings_losing_schedule", lost),
         ("sessions_losing_schedule", lost_sessions),
+        // Not yet scheduled: nothing for a rollback to lose.
+        ("draft_sessions_without_times", load.draft_sessions_without_times),
     ];
     Ok(ctx.result(status, summary, metrics, Rows::default(), offenders))
 }

@@ -27,6 +27,12 @@ pub struct SessionLoad {
     pub orphan_sessions: i64,
     #[diesel(sql_type = BigInt)]
     pub sessions_losing_schedule: i64,
+    /// Sessions whose lifecycle status is a canceled one: no part in capacity.
+    #[diesel(sql_type = BigInt)]
+    pub canceled_sessions: i64,
+    /// Draft sessions without a start time: not yet scheduled.
+    #[diesel(sql_type = BigInt)]
+    pub draft_sessions_without_times: i64,
 }
 
 /// The load, read on first use.

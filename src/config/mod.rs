@@ -81,6 +81,9 @@ struct RawSessions {
     expected_pairs: Option<Vec<(String, String)>>,
     individual: Option<(String, String)>,
     exclusive_time_types: Option<Vec<String>>,
+    status_column: Option<String>,
+    canceled_statuses: Option<Vec<String>>,
+    draft_statuses: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -271,6 +274,23 @@ impl RawConfig {
                 "sessions.exclusive_time_types",
             )
             .map_err(invalid)?;
+            set_list(
+                &mut v.canceled_session_statuses,
+                s.canceled_statuses,
+                "sessions.canceled_statuses",
+            )
+            .map_err(invalid)?;
+            set_list(
+                &mut v.draft_session_statuses,
+                s.draft_statuses,
+                "sessions.draft_statuses",
+            )
+            .map_err(invalid)?;
+            if let Some(column) = s.status_column {
+                crate::settings::check_table_name(&column)
+                    .map_err(|problem| invalid(format!("sessions.status_column {problem}")))?;
+                v.session_status_column = column;
+            }
             if let Some(pairs) = s.expected_pairs {
                 v.expected_pairs = pairs;
             }

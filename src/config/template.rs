@@ -50,6 +50,12 @@ expected_pairs = [{}]
 individual = ["{}", "{}"]
 # Session types that must never share (service_id, start_time).
 exclusive_time_types = {}
+# The sessions' own lifecycle, used when the table has this column (the real platform's
+# service_sessions does): canceled sessions take no part in duplicate-times and capacity;
+# draft sessions without times are "not yet scheduled" and reported apart, never a failure.
+status_column = "{}"
+canceled_statuses = {}
+draft_statuses = {}
 
 [statuses]
 # Values of bookings_booking.status the application knows; others are reported and, when a
@@ -79,6 +85,9 @@ default = "{}"       # every other code
         v.individual.0,
         v.individual.1,
         toml_list(&v.exclusive_time_types),
+        v.session_status_column,
+        toml_list(&v.canceled_session_statuses),
+        toml_list(&v.draft_session_statuses),
         toml_list(&v.statuses),
         toml_list(&v.not_scheduled),
         toml_list(&v.canceled),
