@@ -12,6 +12,7 @@ mod cli;
 mod fix_clients;
 mod mariadb_only;
 mod postgres_only;
+mod real_platform;
 mod reports;
 mod sqlite_only;
 

@@ -53,9 +53,32 @@ fn boolean(backend: Backend, value: bool) -> &'static str {
 /// A booking row: id, service, session, status, legacy start (day, hour).
 pub type BookingSpec = (i64, i64, Option<i64>, &'static str, Option<(u32, u32)>);
 
+/// A session row: id, service, session_type, visibility, lifecycle status, start (day, hour)
+/// or none, max_participants, current_participants.
+pub type SessionSpec = (
+    i64,
+    i64,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<(u32, u32)>,
+    i64,
+    i64,
+);
+
 /// Creates the schema and the healthy platform: a 1-to-1 session and a workshop with room,
 /// each with its booking, and services 0017-0019 applied.
 pub fn create(db: &dyn TestDb, extra_bookings: &[BookingSpec]) {
+    create_with(db, &[], extra_bookings, &[]);
+}
+
+/// `create`, plus sessions, bookings and applied migrations of the test's own.
+pub fn create_with(
+    db: &dyn TestDb,
+    extra_sessions: &[SessionSpec],
+    extra_bookings: &[BookingSpec],
+    extra_migrations: &[(&str, &str)],
+) {
     let b = db.backend();
     db.exec(ddl(b));
     let now = at(b, 1, 8);
@@ -64,15 +87,20 @@ pub fn create(db: &dyn TestDb, extra_bookings: &[BookingSpec]) {
          INSERT INTO services_service (id, name, service_type_id, is_active) VALUES (1, 'Coaching', 1, {t}), (2, 'Pottery', 2, {t});\n",
         t = boolean(b, true)
     );
-    for (id, service, kind, visibility, hour, max, current) in [
-        (1, 1, "individual", "private", 9, 1, 1),
-        (2, 2, "workshop", "public", 10, 10, 1),
-    ] {
+    let healthy: [SessionSpec; 2] = [
+        (1, 1, "individual", "private", "scheduled", Some((1, 9)), 1, 1),
+        (2, 2, "workshop", "public", "scheduled", Some((1, 10)), 10, 1),
+    ];
+    for (id, service, kind, visibility, status, start, max, current) in
+        healthy.iter().chain(extra_sessions)
+    {
+        let (start, end, duration) = match start {
+            Some((day, hour)) => (at(b, *day, *hour), at(b, *day, hour + 1), "60"),
+            None => ("NULL".to_owned(), "NULL".to_owned(), "NULL"),
+        };
         sql.push_str(&format!(
             "INSERT INTO service_sessions (id, service_id, session_type, visibility, start_time, end_time, duration, max_participants, current_participants, sequence_number, status, created_at, updated_at, reschedule_count) \
-             VALUES ({id}, {service}, '{kind}', '{visibility}', {}, {}, 60, {max}, {current}, 0, 'scheduled', {now}, {now}, 0);\n",
-            at(b, 1, hour),
-            at(b, 1, hour + 1)
+             VALUES ({id}, {service}, '{kind}', '{visibility}', {start}, {end}, {duration}, {max}, {current}, 0, '{status}', {now}, {now}, 0);\n"
         ));
     }
     let healthy: [BookingSpec; 2] = [
@@ -91,7 +119,10 @@ pub fn create(db: &dyn TestDb, extra_bookings: &[BookingSpec]) {
             f = boolean(b, false)
         ));
     }
-    for (app, name) in super::fixture::APPLIED_THROUGH_0019 {
+    for (app, name) in super::fixture::APPLIED_THROUGH_0019
+        .iter()
+        .chain(extra_migrations)
+    {
         sql.push_str(&format!(
             "INSERT INTO django_migrations (app, name, applied) VALUES ('{app}', '{name}', {now});\n"
         ));

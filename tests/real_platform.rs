@@ -1,0 +1,143 @@
+//! The real platform's conventions on its schema as Django creates it, on every backend: a
+//! canceled workshop replaced at the same time, a canceled 1-to-1 that still counts its
+//! participant, a draft package session without times, draft bookings without a session and
+//! the check-only bookings.0013 raise no failure; planted defects next to them are found
+//! exactly.
+
+use crate::support::django::{self, BookingSpec, SessionSpec};
+use crate::support::{JsonReport, TestDb, check};
+
+const CHECK_ONLY_0013: (&str, &str) = ("bookings", "0013_make_service_session_required");
+
+/// The platform's conventions, none of them a defect.
+const CONVENTION_SESSIONS: [SessionSpec; 3] = [
+    // A canceled workshop at the same service and time as workshop 2, which replaced it.
+    (3, 2, "workshop", "public", "canceled", Some((1, 10)), 10, 1),
+    // A canceled 1-to-1 that still counts its (canceled) participant.
+    (4, 1, "individual", "private", "canceled", Some((2, 9)), 1, 1),
+    // A package's draft session: no times yet, no seat held yet.
+    (5, 1, "individual", "private", "draft", None, 1, 0),
+];
+const CONVENTION_BOOKINGS: [BookingSpec; 4] = [
+    (3, 2, Some(3), "canceled", Some((1, 10))),
+    (4, 1, Some(4), "canceled", Some((2, 9))),
+    // The package purchase: confirmed, its session not scheduled yet, no legacy time.
+    (5, 1, Some(5), "confirmed", None),
+    // A draft booking: the app's Booking.clean() lets drafts have no session.
+    (6, 1, None, "draft", None),
+];
+
+fn audit(db: &dyn TestDb) -> (i32, JsonReport) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("session-audit.toml");
+    std::fs::write(&config, django::CONFIG).unwrap();
+    let run = check(
+        &db.url(),
+        &["--config", &config.to_string_lossy(), "--format", "json"],
+    );
+    assert!(run.code <= 1, "{}", run.stderr);
+    (run.code, run.json())
+}
+
+fn metric(report: &JsonReport, check: &str, name: &str) -> i64 {
+    report.check(check).metrics[name]
+}
+
+pub fn conventions_raise_no_failure(db: &dyn TestDb) {
+    django::create_with(
+        db,
+        &CONVENTION_SESSIONS,
+        &CONVENTION_BOOKINGS,
+        &[CHECK_ONLY_0013],
+    );
+    let (code, report) = audit(db);
+    let failing: Vec<String> = report
+        .checks
+        .iter()
+        .filter(|c| c.status == "fail" || c.status == "error")
+        .map(|c| format!("{}: {}", c.id, c.summary))
+        .collect();
+    assert_eq!(failing, Vec::<String>::new());
+    assert_eq!(code, 0);
+    let state = report.check("migration-state");
+    assert!(state.summary.contains("check-only form"), "{}", state.summary);
+    assert_eq!(metric(&report, "migration-state", "service_session_required"), 0);
+    assert_eq!(metric(&report, "coverage", "unscheduled_without_session"), 1);
+    assert_eq!(metric(&report, "duplicate-times", "duplicate_groups"), 0);
+    assert_eq!(metric(&report, "capacity", "canceled_sessions_excluded"), 2);
+    assert_eq!(metric(&report, "capacity", "draft_sessions_excluded"), 1);
+    assert_eq!(metric(&report, "reminder-readiness", "awaiting_schedule"), 1);
+    assert_eq!(metric(&report, "reminder-readiness", "without_start_time"), 0);
+    assert_eq!(metric(&report, "rollback-safety", "bookings_losing_schedule"), 0);
+    assert_eq!(metric(&report, "rollback-safety", "draft_sessions_without_times"), 1);
+}
+
+pub fn planted_defects_are_found_exactly(db: &dyn TestDb) {
+    let sessions: Vec<SessionSpec> = CONVENTION_SESSIONS
+        .into_iter()
+        .chain([
+            // Two scheduled workshops of one service at one time: a real duplicate.
+            (6, 2, "workshop", "public", "scheduled", Some((5, 10)), 10, 0),
+            (7, 2, "workshop", "public", "scheduled", Some((5, 10)), 10, 0),
+            // A scheduled 1-to-1 that counts a participant it does not have.
+            (8, 1, "individual", "private", "scheduled", Some((6, 9)), 1, 1),
+        ])
+        .collect();
+    let bookings: Vec<BookingSpec> = CONVENTION_BOOKINGS
+        .into_iter()
+        // A confirmed booking without a session, written after the check-only 0013 ran.
+        .chain([(7, 1, None, "confirmed", Some((7, 9)))])
+        .collect();
+    django::create_with(db, &sessions, &bookings, &[CHECK_ONLY_0013]);
+    let (code, report) = audit(db);
+    assert_eq!(code, 1);
+    let failing: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|c| c.status == "fail")
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(
+        failing,
+        [
+            "migration-state",
+            "coverage",
+            "make-required-readiness",
+            "duplicate-times",
+            "capacity"
+        ]
+    );
+    assert_eq!(metric(&report, "coverage", "scheduled_without_session"), 1);
+    assert_eq!(report.check("coverage").sample_ids, [6, 7]);
+    assert_eq!(report.check("make-required-readiness").sample_ids, [7]);
+    assert_eq!(metric(&report, "duplicate-times", "duplicate_groups"), 1);
+    assert_eq!(report.check("duplicate-times").sample_ids, [6, 7]);
+    assert_eq!(metric(&report, "capacity", "sessions_with_problems"), 1);
+    assert_eq!(report.check("capacity").sample_ids, [8]);
+    assert_eq!(report.check("orphan-sessions").sample_ids, [8]);
+}
+
+macro_rules! on_every_backend {
+    ($($case:ident),*) => {
+        $(
+            mod $case {
+                #[test]
+                fn sqlite() {
+                    super::$case(&crate::support::SqliteDb::new());
+                }
+                #[test]
+                fn postgres() {
+                    let Some(db) = crate::support::pg::PgDb::new() else { return };
+                    super::$case(&db);
+                }
+                #[test]
+                fn mariadb() {
+                    let Some(db) = crate::support::mysql::MysqlDb::new() else { return };
+                    super::$case(&db);
+                }
+            }
+        )*
+    };
+}
+
+on_every_backend!(conventions_raise_no_failure, planted_defects_are_found_exactly);
