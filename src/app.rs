@@ -273,8 +273,22 @@ fn emit(report: &Report, output: &OutputPlan) -> Result<(), AuditError> {
     if let Some(error) = &report.error {
         console::error(error);
     }
+    // One line per distinct problem, naming the checks it stopped: a missing table stops
+    // every check that reads it, and the operator needs to read that once, not ten times.
+    let mut problems: Vec<(&str, Vec<&str>)> = Vec::new();
     for check in report.checks.iter().filter(|c| c.status == Status::Error) {
-        console::error(&format!("check {}: {}", check.id, check.summary));
+        match problems.iter_mut().find(|(s, _)| *s == check.summary) {
+            Some((_, ids)) => ids.push(check.id.as_str()),
+            None => problems.push((&check.summary, vec![check.id.as_str()])),
+        }
+    }
+    for (summary, ids) in problems {
+        let which = if ids.len() == 1 {
+            format!("check {}", ids[0])
+        } else {
+            format!("checks {}", ids.join(", "))
+        };
+        console::error(&format!("{which}: {summary}"));
     }
     let mut first_error = None;
     let main_wanted =
