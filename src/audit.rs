@@ -4,10 +4,29 @@
 //! machine-readable outputs still say `verdict: error` (an error is never a pass).
 
 use crate::checks::runner::run_checks;
-use crate::db::{DatabaseUrl, Reading, SnapshotOptions};
+use crate::db::{DatabaseUrl, Reading, Schema, SnapshotOptions};
 use crate::report::Report;
 use crate::settings::AuditSettings;
 use crate::vocab::CheckId;
+
+/// The columns a schema may or may not have that change what the checks mean: the legacy
+/// booking times (legacy-time-drift, rollback-safety, coverage), the sessions' duration and
+/// capacity, and their lifecycle status.
+fn optional_columns(schema: &Schema, settings: &AuditSettings) -> Vec<String> {
+    let t = &settings.tables;
+    let lifecycle = settings.vocabulary.session_status_column.as_str();
+    [
+        ("bookings", t.bookings.as_str(), "start_time"),
+        ("bookings", t.bookings.as_str(), "end_time"),
+        ("sessions", t.sessions.as_str(), "duration"),
+        ("sessions", t.sessions.as_str(), "max_participants"),
+        ("sessions", t.sessions.as_str(), lifecycle),
+    ]
+    .into_iter()
+    .filter(|(_, table, column)| schema.has_column(table, column))
+    .map(|(role, _, column)| format!("{role}.{column}"))
+    .collect()
+}
 
 pub async fn audit(
     url: &DatabaseUrl,
@@ -27,6 +46,7 @@ pub async fn audit(
     );
     match Reading::open(url, options, jobs).await {
         Ok(mut reading) => {
+            report.optional_columns = optional_columns(&reading.schema, settings);
             report.checks =
                 run_checks(&mut reading.snapshots, &reading.schema, settings, checks).await;
             reading.close().await;

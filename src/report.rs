@@ -246,6 +246,9 @@ pub struct Report {
     pub comparison: Option<crate::comparison::Comparison>,
     /// The saved reports before this one (`report`'s folder), oldest first; empty elsewhere.
     pub history: Vec<crate::history::HistoryEntry>,
+    /// The optional columns the schema has and the checks took their meaning from
+    /// (`bookings.start_time`, `sessions.status`, …), as `role.column`.
+    pub optional_columns: Vec<String>,
 }
 
 impl Report {
@@ -259,6 +262,7 @@ impl Report {
             generated_at: Utc::now(),
             comparison: None,
             history: Vec::new(),
+            optional_columns: Vec::new(),
         }
     }
 
@@ -287,6 +291,7 @@ mod tests {
             generated_at: Utc::now(),
             comparison: None,
             history: Vec::new(),
+            optional_columns: Vec::new(),
             backend: Some(BackendKind::Sqlite),
             database_url: "x.db".into(),
             checks: statuses

@@ -42,6 +42,8 @@ struct Database<'a> {
     backend: Option<&'static str>,
     /// The URL with its password replaced by `***`.
     url: &'a str,
+    /// The optional columns the schema has and the checks used, as `role.column`.
+    optional_columns: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -195,6 +197,7 @@ fn wire_report(report: &Report) -> JsonReport<'_> {
         database: Database {
             backend: report.backend.map(|b| b.as_str()),
             url: &report.database_url,
+            optional_columns: &report.optional_columns,
         },
         verdict: report.verdict().as_str(),
         error: report.error.as_deref(),

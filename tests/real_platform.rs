@@ -14,7 +14,16 @@ const CONVENTION_SESSIONS: [SessionSpec; 3] = [
     // A canceled workshop at the same service and time as workshop 2, which replaced it.
     (3, 2, "workshop", "public", "canceled", Some((1, 10)), 10, 1),
     // A canceled 1-to-1 that still counts its (canceled) participant.
-    (4, 1, "individual", "private", "canceled", Some((2, 9)), 1, 1),
+    (
+        4,
+        1,
+        "individual",
+        "private",
+        "canceled",
+        Some((2, 9)),
+        1,
+        1,
+    ),
     // A package's draft session: no times yet, no seat held yet.
     (5, 1, "individual", "private", "draft", None, 1, 0),
 ];
@@ -59,17 +68,49 @@ pub fn conventions_raise_no_failure(db: &dyn TestDb) {
         .collect();
     assert_eq!(failing, Vec::<String>::new());
     assert_eq!(code, 0);
+    assert_eq!(
+        report.database.optional_columns,
+        [
+            "bookings.start_time",
+            "bookings.end_time",
+            "sessions.duration",
+            "sessions.max_participants",
+            "sessions.status"
+        ]
+    );
     let state = report.check("migration-state");
-    assert!(state.summary.contains("check-only form"), "{}", state.summary);
-    assert_eq!(metric(&report, "migration-state", "service_session_required"), 0);
-    assert_eq!(metric(&report, "coverage", "unscheduled_without_session"), 1);
+    assert!(
+        state.summary.contains("check-only form"),
+        "{}",
+        state.summary
+    );
+    assert_eq!(
+        metric(&report, "migration-state", "service_session_required"),
+        0
+    );
+    assert_eq!(
+        metric(&report, "coverage", "unscheduled_without_session"),
+        1
+    );
     assert_eq!(metric(&report, "duplicate-times", "duplicate_groups"), 0);
     assert_eq!(metric(&report, "capacity", "canceled_sessions_excluded"), 2);
     assert_eq!(metric(&report, "capacity", "draft_sessions_excluded"), 1);
-    assert_eq!(metric(&report, "reminder-readiness", "awaiting_schedule"), 1);
-    assert_eq!(metric(&report, "reminder-readiness", "without_start_time"), 0);
-    assert_eq!(metric(&report, "rollback-safety", "bookings_losing_schedule"), 0);
-    assert_eq!(metric(&report, "rollback-safety", "draft_sessions_without_times"), 1);
+    assert_eq!(
+        metric(&report, "reminder-readiness", "awaiting_schedule"),
+        1
+    );
+    assert_eq!(
+        metric(&report, "reminder-readiness", "without_start_time"),
+        0
+    );
+    assert_eq!(
+        metric(&report, "rollback-safety", "bookings_losing_schedule"),
+        0
+    );
+    assert_eq!(
+        metric(&report, "rollback-safety", "draft_sessions_without_times"),
+        1
+    );
 }
 
 pub fn planted_defects_are_found_exactly(db: &dyn TestDb) {
@@ -77,10 +118,37 @@ pub fn planted_defects_are_found_exactly(db: &dyn TestDb) {
         .into_iter()
         .chain([
             // Two scheduled workshops of one service at one time: a real duplicate.
-            (6, 2, "workshop", "public", "scheduled", Some((5, 10)), 10, 0),
-            (7, 2, "workshop", "public", "scheduled", Some((5, 10)), 10, 0),
+            (
+                6,
+                2,
+                "workshop",
+                "public",
+                "scheduled",
+                Some((5, 10)),
+                10,
+                0,
+            ),
+            (
+                7,
+                2,
+                "workshop",
+                "public",
+                "scheduled",
+                Some((5, 10)),
+                10,
+                0,
+            ),
             // A scheduled 1-to-1 that counts a participant it does not have.
-            (8, 1, "individual", "private", "scheduled", Some((6, 9)), 1, 1),
+            (
+                8,
+                1,
+                "individual",
+                "private",
+                "scheduled",
+                Some((6, 9)),
+                1,
+                1,
+            ),
         ])
         .collect();
     let bookings: Vec<BookingSpec> = CONVENTION_BOOKINGS
@@ -140,4 +208,7 @@ macro_rules! on_every_backend {
     };
 }
 
-on_every_backend!(conventions_raise_no_failure, planted_defects_are_found_exactly);
+on_every_backend!(
+    conventions_raise_no_failure,
+    planted_defects_are_found_exactly
+);

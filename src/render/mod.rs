@@ -90,6 +90,7 @@ pub(crate) mod fixtures {
             generated_at: Utc.with_ymd_and_hms(2026, 11, 24, 6, 0, 0).unwrap(),
             comparison: None,
             history: Vec::new(),
+            optional_columns: vec!["bookings.start_time".into(), "sessions.status".into()],
             checks: vec![
                 CheckResult {
                     id: CheckId::Coverage,

@@ -17,6 +17,13 @@ pub fn render(w: &mut dyn Write, report: &Report, options: &RenderOptions) -> st
         report.backend.map_or("unknown backend", |b| b.as_str()),
         report.database_url
     )?;
+    if !report.optional_columns.is_empty() {
+        writeln!(
+            w,
+            "optional columns used: {}",
+            report.optional_columns.join(", ")
+        )?;
+    }
     if let Some(error) = &report.error {
         writeln!(w, "\nerror: {error}")?;
     }

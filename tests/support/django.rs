@@ -88,8 +88,26 @@ pub fn create_with(
         t = boolean(b, true)
     );
     let healthy: [SessionSpec; 2] = [
-        (1, 1, "individual", "private", "scheduled", Some((1, 9)), 1, 1),
-        (2, 2, "workshop", "public", "scheduled", Some((1, 10)), 10, 1),
+        (
+            1,
+            1,
+            "individual",
+            "private",
+            "scheduled",
+            Some((1, 9)),
+            1,
+            1,
+        ),
+        (
+            2,
+            2,
+            "workshop",
+            "public",
+            "scheduled",
+            Some((1, 10)),
+            10,
+            1,
+        ),
     ];
     for (id, service, kind, visibility, status, start, max, current) in
         healthy.iter().chain(extra_sessions)

@@ -76,6 +76,7 @@ pub struct Tool {
 pub struct Database {
     pub backend: Option<String>,
     pub url: String,
+    pub optional_columns: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
