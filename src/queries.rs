@@ -19,6 +19,7 @@ pub const FILES: &[(&str, &str)] = files![
     "booking_join.mysql.sql",
     "booking_join.postgres.sql",
     "booking_join.sqlite.sql",
+    "bookings_count.sql",
     "bookings_profile.sql",
     "capacity_sample.sql",
     "coverage_sample.sql",

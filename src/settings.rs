@@ -130,6 +130,9 @@ pub struct AuditSettings {
     pub tables: Tables,
     pub vocabulary: Vocabulary,
     pub fix: FixSettings,
+    /// The bookings' soft-delete column (`is_deleted` or `deleted_at` are found without it):
+    /// soft-deleted bookings are counted apart, never audited as live.
+    pub soft_delete_column: Option<String>,
     pub sample: SampleLimit,
     pub checks: BTreeMap<CheckId, CheckSettings>,
     pub waivers: Vec<Waiver>,
@@ -232,6 +235,7 @@ impl Default for AuditSettings {
             tables: Tables::default(),
             vocabulary: Vocabulary::default(),
             fix: FixSettings::default(),
+            soft_delete_column: None,
             sample: SampleLimit::First(20),
             checks: CheckId::ALL
                 .iter()

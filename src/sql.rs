@@ -15,6 +15,10 @@
 //! case and trailing spaces (there `Workshop` and `workshop ` would equal `workshop`, and
 //! MariaDB does not make a comparison exact for a binary parameter, only for a binary column).
 //!
+//! A table placeholder can stand for the table's live rows only: where bookings are
+//! soft-deleted (`is_deleted`, `deleted_at`), `:"bookings"` is `(SELECT * FROM "bookings_booking"
+//! WHERE … not deleted)`, so every check audits live bookings, and `:"all_bookings"` is the table.
+//!
 //! Limits: placeholders inside string literals, quoted identifiers and `--` comments are left
 //! alone; `::` casts are not placeholders; a list placeholder must not be empty (`IN ()` is not
 //! SQL), which [`bind`] refuses.
@@ -53,17 +57,57 @@ pub enum BindValue {
     Cases(Vec<(String, String)>),
 }
 
+/// How a soft-deleted row is marked (the real platform's bookings have both columns).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SoftDelete {
+    /// A boolean (or 0/1) column such as `is_deleted`: deleted when true.
+    Flag(String),
+    /// A timestamp column such as `deleted_at`: deleted when set.
+    Stamp(String),
+}
+
+/// What a `:"name"` placeholder stands for: a table, or only its live rows.
+#[derive(Debug, Clone)]
+enum Relation {
+    Table(String),
+    /// `(SELECT * FROM table WHERE <not deleted>)`: the checks audit live rows only.
+    Live {
+        table: String,
+        deleted: SoftDelete,
+    },
+}
+
 /// What the placeholders of a template stand for.
 #[derive(Debug, Clone, Default)]
 pub struct Bindings {
-    identifiers: BTreeMap<&'static str, String>,
+    identifiers: BTreeMap<&'static str, Relation>,
     values: BTreeMap<&'static str, BindValue>,
 }
 
 impl Bindings {
     pub fn identifier(mut self, name: &'static str, value: &str) -> Self {
-        self.identifiers.insert(name, value.to_owned());
+        self.identifiers
+            .insert(name, Relation::Table(value.to_owned()));
         self
+    }
+
+    /// `:"name"` stands for the rows of `table` that are not soft-deleted, when `deleted` says
+    /// how they are marked; for the whole table otherwise.
+    pub fn live_rows(self, name: &'static str, table: &str, deleted: Option<SoftDelete>) -> Self {
+        match deleted {
+            None => self.identifier(name, table),
+            Some(deleted) => {
+                let mut b = self;
+                b.identifiers.insert(
+                    name,
+                    Relation::Live {
+                        table: table.to_owned(),
+                        deleted,
+                    },
+                );
+                b
+            }
+        }
     }
 
     pub fn texts(mut self, name: &'static str, values: &[String]) -> Self {
@@ -185,7 +229,26 @@ pub fn bind(template: &'static str, bindings: &Bindings) -> Result<BoundQuery, T
                     .identifiers
                     .get(name)
                     .ok_or_else(|| TemplateError::UnboundIdentifier(name.to_owned()))?;
-                pieces.push(BoundPiece::Identifier(value.clone()));
+                match value {
+                    Relation::Table(table) => pieces.push(BoundPiece::Identifier(table.clone())),
+                    Relation::Live { table, deleted } => {
+                        pieces.push(BoundPiece::Sql("(SELECT * FROM "));
+                        pieces.push(BoundPiece::Identifier(table.clone()));
+                        pieces.push(BoundPiece::Sql(" WHERE "));
+                        match deleted {
+                            // CASE WHEN reads a boolean on PostgreSQL and 0/1 elsewhere alike.
+                            SoftDelete::Flag(column) => {
+                                pieces.push(BoundPiece::Sql("CASE WHEN "));
+                                pieces.push(BoundPiece::Identifier(column.clone()));
+                                pieces.push(BoundPiece::Sql(" THEN 1 ELSE 0 END = 0)"));
+                            }
+                            SoftDelete::Stamp(column) => {
+                                pieces.push(BoundPiece::Identifier(column.clone()));
+                                pieces.push(BoundPiece::Sql(" IS NULL)"));
+                            }
+                        }
+                    }
+                }
             }
             Piece::Values(name) => match bindings.values.get(name) {
                 None => return Err(TemplateError::UnboundValue(name.to_owned())),

@@ -27,14 +27,27 @@ const CONVENTION_SESSIONS: [SessionSpec; 3] = [
     // A package's draft session: no times yet, no seat held yet.
     (5, 1, "individual", "private", "draft", None, 1, 0),
 ];
-const CONVENTION_BOOKINGS: [BookingSpec; 4] = [
+const CONVENTION_BOOKINGS: [BookingSpec; 5] = [
     (3, 2, Some(3), "canceled", Some((1, 10))),
     (4, 1, Some(4), "canceled", Some((2, 9))),
     // The package purchase: confirmed, its session not scheduled yet, no legacy time.
     (5, 1, Some(5), "confirmed", None),
     // A draft booking: the app's Booking.clean() lets drafts have no session.
     (6, 1, None, "draft", None),
+    // Soft-deleted (see `soft_delete`): confirmed, scheduled, no session, and not live.
+    (9, 1, None, "confirmed", Some((8, 9))),
 ];
+
+/// Marks booking 9 deleted, as the platform's soft delete does.
+fn soft_delete(db: &dyn TestDb) {
+    let yes = match db.backend() {
+        crate::support::Backend::Postgres => "TRUE",
+        _ => "1",
+    };
+    db.exec(&format!(
+        "UPDATE bookings_booking SET is_deleted = {yes}, deleted_at = updated_at WHERE id = 9"
+    ));
+}
 
 fn audit(db: &dyn TestDb) -> (i32, JsonReport) {
     let dir = tempfile::tempdir().unwrap();
@@ -59,6 +72,7 @@ pub fn conventions_raise_no_failure(db: &dyn TestDb) {
         &CONVENTION_BOOKINGS,
         &[CHECK_ONLY_0013],
     );
+    soft_delete(db);
     let (code, report) = audit(db);
     let failing: Vec<String> = report
         .checks
@@ -157,6 +171,7 @@ pub fn planted_defects_are_found_exactly(db: &dyn TestDb) {
         .chain([(7, 1, None, "confirmed", Some((7, 9)))])
         .collect();
     django::create_with(db, &sessions, &bookings, &[CHECK_ONLY_0013]);
+    soft_delete(db);
     let (code, report) = audit(db);
     assert_eq!(code, 1);
     let failing: Vec<&str> = report

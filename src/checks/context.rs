@@ -18,7 +18,7 @@ use crate::report::{CheckResult, Rows, SampleIds, Status};
 use crate::settings::SampleLimit;
 use crate::settings::{AuditSettings, TableRole};
 use crate::spool::SpoolWriter;
-use crate::sql::{Bindings, TemplateError, bind};
+use crate::sql::{Bindings, SoftDelete, TemplateError, bind};
 
 /// Why a check could not give an answer.
 #[derive(Debug, thiserror::Error)]
@@ -97,7 +97,8 @@ pub fn audit_bindings(settings: &AuditSettings, schema: &Schema, backend: Backen
     );
     let binary = backend == BackendKind::Mysql;
     Bindings::default()
-        .identifier("bookings", &t.bookings)
+        .live_rows("bookings", &t.bookings, soft_delete(settings, schema))
+        .identifier("all_bookings", &t.bookings)
         .identifier("sessions", &t.sessions)
         .identifier("services", &t.services)
         .identifier("service_types", &t.service_types)
@@ -152,6 +153,27 @@ pub fn audit_bindings(settings: &AuditSettings, schema: &Schema, backend: Backen
         .texts("canceled_session_statuses", &v.canceled_session_statuses)
         .texts("draft_session_statuses", &v.draft_session_statuses)
         .int("sample_limit", settings.sample.as_sql_limit())
+}
+
+/// How the bookings table marks soft-deleted rows, if it does: the configured column
+/// (`[bookings] soft_delete_column`), else `is_deleted`, else `deleted_at`. A date or time
+/// column is deleted when set, any other when true.
+pub fn soft_delete(settings: &AuditSettings, schema: &Schema) -> Option<SoftDelete> {
+    let table = &settings.tables.bookings;
+    let configured = settings.soft_delete_column.as_deref();
+    let candidates = match configured {
+        Some(column) => vec![column],
+        None => vec!["is_deleted", "deleted_at"],
+    };
+    candidates.into_iter().find_map(|name| {
+        let column = schema.column(table, name)?;
+        let kind = column.data_type.to_lowercase();
+        Some(if kind.contains("time") || kind.contains("date") {
+            SoftDelete::Stamp(name.to_owned())
+        } else {
+            SoftDelete::Flag(name.to_owned())
+        })
+    })
 }
 
 /// `-vv`: the SQL a check is about to run, as its template (placeholders, not values: values

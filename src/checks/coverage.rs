@@ -6,7 +6,13 @@
 
 use super::migration_state::{Applied, check_only_0013};
 use super::profile::{bookings_profile, has_legacy_start, scheduled_without_session};
-use super::{CheckContext, CheckError, CheckSpec, empty_table, sql};
+use super::{CheckContext, CheckError, CheckSpec, empty_table, soft_delete, sql};
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    bookings: i64,
+}
 use crate::report::{Cell, CheckResult, IdKind, Rows, Status, count_of, has};
 use crate::vocab::Trend;
 use crate::settings::{Severity, TableRole};
@@ -16,9 +22,14 @@ pub const SPEC: CheckSpec = CheckSpec {
     severity: Severity::Error,
     needs: &[(TableRole::Bookings, &["id", "service_session_id", "status"])],
     skip_without: &[],
-    queries: &["bookings_profile", "coverage_sample", "migration_state"],
+    queries: &[
+        "bookings_profile",
+        "coverage_sample",
+        "migration_state",
+        "bookings_count",
+    ],
     sample_kind: IdKind::Booking,
-    metrics: &["total_bookings", "with_session", "without_session", "scheduled_without_session", "unscheduled_without_session"],
+    metrics: &["total_bookings", "with_session", "without_session", "scheduled_without_session", "unscheduled_without_session", "soft_deleted_bookings"],
     trend: &[("without_session", Trend::BookingsWithoutSession), ("scheduled_without_session", Trend::ScheduledWithoutSession)],
     crosstab: None,
 };
@@ -65,6 +76,13 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
     } else {
         false
     };
+    // Soft-deleted bookings are not audited (every query reads the live rows); say how many.
+    let soft_deleted = if soft_delete(ctx.settings, ctx.schema).is_some() {
+        let all: Vec<Count> = ctx.load(sql!("bookings_count")).await?;
+        all.first().map_or(0, |c| c.bookings) - total
+    } else {
+        0
+    };
     let (status, summary) = if total == 0 {
         empty_table(&ctx.settings.tables.bookings)
     } else if check_only && scheduled == 0 && without_session > 0 {
@@ -100,6 +118,7 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         ("without_session", without_session),
         ("scheduled_without_session", scheduled),
         ("unscheduled_without_session", without_session - scheduled),
+        ("soft_deleted_bookings", soft_deleted),
     ];
     Ok(ctx.result(status, summary, metrics, rows, offenders))
 }

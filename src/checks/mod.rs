@@ -11,7 +11,9 @@ mod profile;
 pub mod runner;
 mod session_load;
 
-pub use context::{CheckContext, CheckError, Offenders, Shared, audit_bindings, empty_table};
+pub use context::{
+    CheckContext, CheckError, Offenders, Shared, audit_bindings, empty_table, soft_delete,
+};
 
 use crate::report::CheckResult;
 use crate::settings::CheckSettings;

@@ -46,6 +46,13 @@ pub struct RawConfig {
     checks: BTreeMap<String, RawCheck>,
     waivers: Option<RawWaivers>,
     fix: Option<RawFix>,
+    bookings: Option<RawBookings>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBookings {
+    soft_delete_column: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -337,6 +344,11 @@ impl RawConfig {
             settings.checks.insert(id, check);
         }
 
+        if let Some(column) = self.bookings.and_then(|b| b.soft_delete_column) {
+            crate::settings::check_table_name(&column)
+                .map_err(|problem| invalid(format!("bookings.soft_delete_column {problem}")))?;
+            settings.soft_delete_column = Some(column);
+        }
         if let Some(fix) = self.fix {
             for (column, value) in fix.session_defaults {
                 let value = fix_value(&value).ok_or_else(|| {

@@ -57,6 +57,11 @@ status_column = "{}"
 canceled_statuses = {}
 draft_statuses = {}
 
+[bookings]
+# Soft-deleted bookings are counted apart and never audited as live. Found without this when the
+# table has is_deleted (deleted when true) or deleted_at (deleted when set).
+# soft_delete_column = "is_deleted"
+
 [statuses]
 # Values of bookings_booking.status the application knows; others are reported and, when a
 # gate asks "is it scheduled?", count as scheduled (fail closed).
