@@ -44,7 +44,7 @@ pub async fn audit(
         url.backend().as_str(),
         checks.len()
     );
-    match Reading::open(url, options, jobs).await {
+    match Reading::open(url, options, jobs, &settings.renames()).await {
         Ok(mut reading) => {
             report.optional_columns = optional_columns(&reading.schema, settings);
             report.checks =

@@ -78,6 +78,9 @@ pub enum AuditError {
     #[error("invalid option: {0}")]
     Usage(String),
 
+    #[error("the config's [columns] do not match the database: {0}")]
+    Columns(String),
+
     #[error("fix-sql wrote no script: {0}")]
     FixCannot(String),
 

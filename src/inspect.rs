@@ -79,7 +79,7 @@ struct MysqlPlanJson {
 /// without ANALYZE: nothing runs), and prints one estimate per query.
 pub async fn explain(args: &ExplainArgs) -> Result<u8, AuditError> {
     let plan = CheckPlan::connecting(&args.connect, Some(&args.select))?;
-    let mut reading = Reading::open(&plan.url, plan.options, 1).await?;
+    let mut reading = Reading::open(&plan.url, plan.options, 1, &plan.settings.renames()).await?;
     let schema = reading.schema.clone();
     let snapshot = reading.first()?;
     let backend = plan.url.backend();

@@ -8,7 +8,7 @@ use crate::db::{DatabaseUrl, SnapshotOptions};
 use crate::error::AuditError;
 use crate::render::Format;
 use crate::settings::AuditSettings;
-use crate::vocab::CheckId;
+use crate::vocab::{CheckId, TableRole};
 
 /// Where and how the report is written.
 #[derive(Debug, Clone)]
@@ -80,6 +80,7 @@ impl CheckPlan {
         if let Some(select) = select {
             select_checks(&mut settings, select)?;
         }
+        check_column_names(&settings)?;
         let checks = settings.enabled_checks();
         Ok(CheckPlan {
             url,
@@ -119,6 +120,37 @@ impl CheckPlan {
         plan.output = output;
         Ok(plan)
     }
+}
+
+/// Every `[columns.<role>]` key must be a column the audit reads from that table: a typo there
+/// would silently rename nothing.
+fn check_column_names(settings: &AuditSettings) -> Result<(), AuditError> {
+    for (role, canonical, _) in &settings.columns {
+        let mut known = crate::checks::runner::columns_read_from(*role);
+        let lifecycle = settings.vocabulary.session_status_column.as_str();
+        known.extend(match role {
+            TableRole::Bookings => vec!["start_time", "end_time", "is_deleted", "deleted_at"],
+            TableRole::Sessions => vec![
+                "start_time",
+                "end_time",
+                "duration",
+                "max_participants",
+                "current_participants",
+                lifecycle,
+            ],
+            _ => vec![],
+        });
+        known.sort_unstable();
+        known.dedup();
+        if !known.contains(&canonical.as_str()) {
+            return Err(AuditError::Usage(format!(
+                "[columns.{}] names `{canonical}`, which session-audit does not read from that table; it reads {}",
+                role.key(),
+                known.join(", ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// `--only` and `--skip` replace the config's `enabled`; selecting nothing is an error.

@@ -133,6 +133,9 @@ pub struct AuditSettings {
     /// The bookings' soft-delete column (`is_deleted` or `deleted_at` are found without it):
     /// soft-deleted bookings are counted apart, never audited as live.
     pub soft_delete_column: Option<String>,
+    /// Columns the database names differently: (table role, the name the audit uses, the
+    /// database's name), from `[columns.<role>]`.
+    pub columns: Vec<(TableRole, String, String)>,
     pub sample: SampleLimit,
     pub checks: BTreeMap<CheckId, CheckSettings>,
     pub waivers: Vec<Waiver>,
@@ -149,6 +152,18 @@ impl AuditSettings {
             TableRole::ServiceTypes => &self.tables.service_types,
             TableRole::Migrations => &self.tables.migrations,
         }
+    }
+
+    /// `[columns.*]` with the tables' configured names: what the schema read applies.
+    pub fn renames(&self) -> Vec<crate::db::Rename> {
+        self.columns
+            .iter()
+            .map(|(role, canonical, real)| crate::db::Rename {
+                table: self.table(*role).to_owned(),
+                canonical: canonical.clone(),
+                real: real.clone(),
+            })
+            .collect()
     }
 
     pub fn check(&self, id: CheckId) -> CheckSettings {
@@ -236,6 +251,7 @@ impl Default for AuditSettings {
             vocabulary: Vocabulary::default(),
             fix: FixSettings::default(),
             soft_delete_column: None,
+            columns: Vec::new(),
             sample: SampleLimit::First(20),
             checks: CheckId::ALL
                 .iter()

@@ -66,14 +66,16 @@ pub enum SoftDelete {
     Stamp(String),
 }
 
-/// What a `:"name"` placeholder stands for: a table, or only its live rows.
+/// What a `:"name"` placeholder stands for: a table, or a view of it.
 #[derive(Debug, Clone)]
 enum Relation {
     Table(String),
-    /// `(SELECT * FROM table WHERE <not deleted>)`: the checks audit live rows only.
-    Live {
+    /// `(SELECT <columns> FROM table [WHERE <not deleted>])`: the columns renamed to the names
+    /// the queries use (`"session_ref" AS "service_session_id"`), and live rows only.
+    View {
         table: String,
-        deleted: SoftDelete,
+        columns: Option<Vec<(String, String)>>,
+        deleted: Option<SoftDelete>,
     },
 }
 
@@ -91,23 +93,28 @@ impl Bindings {
         self
     }
 
-    /// `:"name"` stands for the rows of `table` that are not soft-deleted, when `deleted` says
-    /// how they are marked; for the whole table otherwise.
-    pub fn live_rows(self, name: &'static str, table: &str, deleted: Option<SoftDelete>) -> Self {
-        match deleted {
-            None => self.identifier(name, table),
-            Some(deleted) => {
-                let mut b = self;
-                b.identifiers.insert(
-                    name,
-                    Relation::Live {
-                        table: table.to_owned(),
-                        deleted,
-                    },
-                );
-                b
-            }
+    /// `:"name"` stands for `table` seen through `columns` ((real, exposed) names, when the
+    /// config renames some) and without its soft-deleted rows (when `deleted` says how they are
+    /// marked, by their real column); for the table itself when neither applies.
+    pub fn view(
+        mut self,
+        name: &'static str,
+        table: &str,
+        columns: Option<&[(String, String)]>,
+        deleted: Option<SoftDelete>,
+    ) -> Self {
+        if columns.is_none() && deleted.is_none() {
+            return self.identifier(name, table);
         }
+        self.identifiers.insert(
+            name,
+            Relation::View {
+                table: table.to_owned(),
+                columns: columns.map(<[_]>::to_vec),
+                deleted,
+            },
+        );
+        self
     }
 
     pub fn texts(mut self, name: &'static str, values: &[String]) -> Self {
@@ -231,23 +238,11 @@ pub fn bind(template: &'static str, bindings: &Bindings) -> Result<BoundQuery, T
                     .ok_or_else(|| TemplateError::UnboundIdentifier(name.to_owned()))?;
                 match value {
                     Relation::Table(table) => pieces.push(BoundPiece::Identifier(table.clone())),
-                    Relation::Live { table, deleted } => {
-                        pieces.push(BoundPiece::Sql("(SELECT * FROM "));
-                        pieces.push(BoundPiece::Identifier(table.clone()));
-                        pieces.push(BoundPiece::Sql(" WHERE "));
-                        match deleted {
-                            // CASE WHEN reads a boolean on PostgreSQL and 0/1 elsewhere alike.
-                            SoftDelete::Flag(column) => {
-                                pieces.push(BoundPiece::Sql("CASE WHEN "));
-                                pieces.push(BoundPiece::Identifier(column.clone()));
-                                pieces.push(BoundPiece::Sql(" THEN 1 ELSE 0 END = 0)"));
-                            }
-                            SoftDelete::Stamp(column) => {
-                                pieces.push(BoundPiece::Identifier(column.clone()));
-                                pieces.push(BoundPiece::Sql(" IS NULL)"));
-                            }
-                        }
-                    }
+                    Relation::View {
+                        table,
+                        columns,
+                        deleted,
+                    } => push_view(&mut pieces, table, columns.as_deref(), deleted.as_ref()),
                 }
             }
             Piece::Values(name) => match bindings.values.get(name) {
@@ -312,6 +307,48 @@ pub fn bind(template: &'static str, bindings: &Bindings) -> Result<BoundQuery, T
         }
     }
     Ok(BoundQuery { pieces })
+}
+
+/// `(SELECT <columns> FROM table [WHERE not deleted])`, every name quoted by the driver.
+fn push_view(
+    pieces: &mut Vec<BoundPiece>,
+    table: &str,
+    columns: Option<&[(String, String)]>,
+    deleted: Option<&SoftDelete>,
+) {
+    pieces.push(BoundPiece::Sql("(SELECT "));
+    match columns {
+        None => pieces.push(BoundPiece::Sql("*")),
+        Some(columns) => {
+            for (i, (real, exposed)) in columns.iter().enumerate() {
+                if i > 0 {
+                    pieces.push(BoundPiece::Comma);
+                }
+                pieces.push(BoundPiece::Identifier(real.clone()));
+                if real != exposed {
+                    pieces.push(BoundPiece::Sql(" AS "));
+                    pieces.push(BoundPiece::Identifier(exposed.clone()));
+                }
+            }
+        }
+    }
+    pieces.push(BoundPiece::Sql(" FROM "));
+    pieces.push(BoundPiece::Identifier(table.to_owned()));
+    match deleted {
+        None => {}
+        // CASE WHEN reads a boolean on PostgreSQL and 0/1 elsewhere alike.
+        Some(SoftDelete::Flag(column)) => {
+            pieces.push(BoundPiece::Sql(" WHERE CASE WHEN "));
+            pieces.push(BoundPiece::Identifier(column.clone()));
+            pieces.push(BoundPiece::Sql(" THEN 1 ELSE 0 END = 0"));
+        }
+        Some(SoftDelete::Stamp(column)) => {
+            pieces.push(BoundPiece::Sql(" WHERE "));
+            pieces.push(BoundPiece::Identifier(column.clone()));
+            pieces.push(BoundPiece::Sql(" IS NULL"));
+        }
+    }
+    pieces.push(BoundPiece::Sql(")"));
 }
 
 /// Splits a template into SQL text and placeholders. Never fails: anything that is not a

@@ -229,6 +229,17 @@ impl TableRole {
         TableRole::Migrations,
     ];
 
+    /// The role's key in the config (`[tables]`, `[columns.<key>]`).
+    pub fn key(self) -> &'static str {
+        match self {
+            TableRole::Bookings => "bookings",
+            TableRole::Sessions => "sessions",
+            TableRole::Services => "services",
+            TableRole::ServiceTypes => "service_types",
+            TableRole::Migrations => "migrations",
+        }
+    }
+
     /// Where this table's name is set, for messages.
     pub fn setting(self) -> &'static str {
         match self {

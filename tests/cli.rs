@@ -747,3 +747,24 @@ fn report_flags_are_refused_where_no_report_is_written() {
         );
     }
 }
+
+/// A `[columns]` key the audit does not read is refused before connecting: it would rename
+/// nothing and let a wrong schema pass.
+#[test]
+fn a_columns_key_the_audit_does_not_read_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("c.toml");
+    std::fs::write(&config, "[columns.sessions]\nstarts = \"starts_at\"\n").unwrap();
+    let out = check(
+        "/nonexistent/db.sqlite3",
+        &["--config", &config.to_string_lossy()],
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains(
+            "[columns.sessions] names `starts`, which session-audit does not read from that table; it reads"
+        ),
+        "{}",
+        out.stderr
+    );
+}

@@ -200,6 +200,61 @@ pub fn planted_defects_are_found_exactly(db: &dyn TestDb) {
     assert_eq!(report.check("orphan-sessions").sample_ids, [8]);
 }
 
+/// A deployment that renamed columns (Django's `db_column`): the config maps them and every
+/// check reports exactly what it reports on the same data under the usual names.
+pub fn renamed_columns_are_mapped_by_the_config(db: &dyn TestDb) {
+    django::create_with(
+        db,
+        &CONVENTION_SESSIONS,
+        &CONVENTION_BOOKINGS,
+        &[CHECK_ONLY_0013],
+    );
+    soft_delete(db);
+    let (_, usual) = audit(db);
+    // PostgreSQL, MariaDB 10.5+ and SQLite 3.25+ all take RENAME COLUMN; keys follow it.
+    let rename = |table: &str, from: &str, to: &str| {
+        db.exec(&format!("ALTER TABLE {table} RENAME COLUMN {from} TO {to}"));
+    };
+    rename("service_sessions", "start_time", "starts_at");
+    rename("service_sessions", "status", "lifecycle");
+    rename("bookings_booking", "service_session_id", "session_ref");
+    rename("bookings_booking", "is_deleted", "removed");
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("renamed.toml");
+    let mapped = format!(
+        "{}\n[columns.sessions]\nstart_time = \"starts_at\"\nstatus = \"lifecycle\"\n[columns.bookings]\nservice_session_id = \"session_ref\"\nis_deleted = \"removed\"\n",
+        django::CONFIG
+    );
+    std::fs::write(&config, &mapped).unwrap();
+    let run = check(
+        &db.url(),
+        &["--config", &config.to_string_lossy(), "--format", "json"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let renamed = run.json();
+    for (a, b) in usual.checks.iter().zip(&renamed.checks) {
+        assert_eq!(
+            (&a.id, &a.status, &a.metrics, &a.sample_ids),
+            (&b.id, &b.status, &b.metrics, &b.sample_ids),
+            "{}: {}",
+            b.id,
+            b.summary
+        );
+    }
+    // A mapping to a column that is not there names the look-alike, once, exit 2.
+    std::fs::write(&config, mapped.replace("\"starts_at\"", "\"start_at\"")).unwrap();
+    let run = check(&db.url(), &["--config", &config.to_string_lossy()]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(
+            "start_time = \"start_at\" names no column of service_sessions (did you mean starts_at?)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.trim().lines().count(), 1, "{}", run.stderr);
+}
+
 macro_rules! on_every_backend {
     ($($case:ident),*) => {
         $(
@@ -225,5 +280,6 @@ macro_rules! on_every_backend {
 
 on_every_backend!(
     conventions_raise_no_failure,
-    planted_defects_are_found_exactly
+    planted_defects_are_found_exactly,
+    renamed_columns_are_mapped_by_the_config
 );

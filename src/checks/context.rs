@@ -96,13 +96,24 @@ pub fn audit_bindings(settings: &AuditSettings, schema: &Schema, backend: Backen
             .cloned(),
     );
     let binary = backend == BackendKind::Mysql;
+    let projection = |table: &str| schema.projection(table);
     Bindings::default()
-        .live_rows("bookings", &t.bookings, soft_delete(settings, schema))
-        .identifier("all_bookings", &t.bookings)
-        .identifier("sessions", &t.sessions)
-        .identifier("services", &t.services)
-        .identifier("service_types", &t.service_types)
-        .identifier("migrations", &t.migrations)
+        .view(
+            "bookings",
+            &t.bookings,
+            projection(&t.bookings),
+            soft_delete(settings, schema),
+        )
+        .view("all_bookings", &t.bookings, projection(&t.bookings), None)
+        .view("sessions", &t.sessions, projection(&t.sessions), None)
+        .view("services", &t.services, projection(&t.services), None)
+        .view(
+            "service_types",
+            &t.service_types,
+            projection(&t.service_types),
+            None,
+        )
+        .view("migrations", &t.migrations, projection(&t.migrations), None)
         .texts("session_types", &v.session_types)
         .texts("visibilities", &v.visibilities)
         .texts("exclusive_time_types", &v.exclusive_time_types)
@@ -167,11 +178,17 @@ pub fn soft_delete(settings: &AuditSettings, schema: &Schema) -> Option<SoftDele
     };
     candidates.into_iter().find_map(|name| {
         let column = schema.column(table, name)?;
+        // The view filters on the column's real name, which the config may rename.
+        let real = schema
+            .projection(table)
+            .and_then(|p| p.iter().find(|(_, exposed)| exposed == name))
+            .map_or(name, |(real, _)| real.as_str())
+            .to_owned();
         let kind = column.data_type.to_lowercase();
         Some(if kind.contains("time") || kind.contains("date") {
-            SoftDelete::Stamp(name.to_owned())
+            SoftDelete::Stamp(real)
         } else {
-            SoftDelete::Flag(name.to_owned())
+            SoftDelete::Flag(real)
         })
     })
 }

@@ -47,6 +47,23 @@ pub struct RawConfig {
     waivers: Option<RawWaivers>,
     fix: Option<RawFix>,
     bookings: Option<RawBookings>,
+    columns: Option<RawColumns>,
+}
+
+/// `[columns.<role>]`: the name the audit uses = the database's name.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawColumns {
+    #[serde(default)]
+    bookings: BTreeMap<String, String>,
+    #[serde(default)]
+    sessions: BTreeMap<String, String>,
+    #[serde(default)]
+    services: BTreeMap<String, String>,
+    #[serde(default)]
+    service_types: BTreeMap<String, String>,
+    #[serde(default)]
+    migrations: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -348,6 +365,27 @@ impl RawConfig {
             crate::settings::check_table_name(&column)
                 .map_err(|problem| invalid(format!("bookings.soft_delete_column {problem}")))?;
             settings.soft_delete_column = Some(column);
+        }
+        if let Some(columns) = self.columns {
+            use crate::vocab::TableRole;
+            for (role, key, map) in [
+                (TableRole::Bookings, "bookings", columns.bookings),
+                (TableRole::Sessions, "sessions", columns.sessions),
+                (TableRole::Services, "services", columns.services),
+                (
+                    TableRole::ServiceTypes,
+                    "service_types",
+                    columns.service_types,
+                ),
+                (TableRole::Migrations, "migrations", columns.migrations),
+            ] {
+                for (canonical, real) in map {
+                    crate::settings::check_table_name(&real).map_err(|problem| {
+                        invalid(format!("columns.{key}.{canonical} {problem}"))
+                    })?;
+                    settings.columns.push((role, canonical, real));
+                }
+            }
         }
         if let Some(fix) = self.fix {
             for (column, value) in fix.session_defaults {

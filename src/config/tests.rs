@@ -108,3 +108,17 @@ fn waivers_are_validated() {
         .to_string();
     assert!(err.contains("lists no ids"), "{err}");
 }
+
+#[test]
+fn columns_map_per_table() {
+    let s = apply("[columns.sessions]\nstart_time = \"starts_at\"\n[columns.bookings]\nservice_session_id = \"session_ref\"\n").unwrap();
+    assert_eq!(s.columns.len(), 2);
+    let renames = s.renames();
+    assert!(renames.iter().any(|r| r.table == "services_servicesession"
+        && r.canonical == "start_time"
+        && r.real == "starts_at"));
+    let err = apply("[columns.booking]\nx = \"y\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("unknown field `booking`"), "{err}");
+}

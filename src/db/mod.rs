@@ -15,6 +15,6 @@ pub mod url;
 
 pub use connection::Row;
 pub use reading::Reading;
-pub use schema::Schema;
+pub use schema::{Rename, Schema};
 pub use snapshot::{QueryError, Snapshot, SnapshotOptions, Tuning};
 pub use url::{BackendKind, DatabaseUrl};

@@ -3,7 +3,7 @@
 //! `explain` and `fix-sql` all start here, so they see the same tables the same way and fail
 //! with the same messages.
 
-use super::{DatabaseUrl, Schema, Snapshot, SnapshotOptions};
+use super::{DatabaseUrl, Rename, Schema, Snapshot, SnapshotOptions};
 use crate::error::AuditError;
 
 /// Open snapshots and the schema they show. Close it when done: the transactions are only
@@ -14,10 +14,13 @@ pub struct Reading {
 }
 
 impl Reading {
+    /// `renames` (the config's `[columns]`) apply to the schema read: the checks see every
+    /// column under the name they use, and each query reads the table through a projection.
     pub async fn open(
         url: &DatabaseUrl,
         options: SnapshotOptions,
         jobs: usize,
+        renames: &[Rename],
     ) -> Result<Self, AuditError> {
         let mut snapshots = Snapshot::open_shared(url, options, jobs).await?;
         tracing::info!(
@@ -28,8 +31,15 @@ impl Reading {
             Some(first) => Schema::read(first).await,
             None => Ok(Schema::default()),
         };
+        let schema = schema.map(|s| s.with_renames(renames));
         match schema {
-            Ok(schema) => {
+            Ok(Err(problem)) => {
+                for snapshot in snapshots {
+                    snapshot.close().await;
+                }
+                Err(AuditError::Columns(problem))
+            }
+            Ok(Ok(schema)) => {
                 tracing::info!("schema read: {} table(s)", schema.table_count());
                 Ok(Reading { snapshots, schema })
             }

@@ -34,10 +34,22 @@ impl Column {
     }
 }
 
+/// A column the config names differently (`[columns.bookings] service_session_id = "session_ref"`):
+/// the table, the name the audit uses, the name the database has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rename {
+    pub table: String,
+    pub canonical: String,
+    pub real: String,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Schema {
     /// table name -> column name -> column
     tables: BTreeMap<String, BTreeMap<String, Column>>,
+    /// Tables whose columns the config renames: (real name, name the queries see), for every
+    /// column of the table, so `:"table"` binds to a projection that renames them.
+    projections: BTreeMap<String, Vec<(String, String)>>,
     /// What the server could not describe (MySQL's information_schema skips a table it cannot
     /// open and only warns), so "missing" can say why.
     warnings: Vec<String>,
@@ -127,7 +139,7 @@ impl Schema {
             .collect();
         Schema {
             tables,
-            warnings: Vec::new(),
+            ..Schema::default()
         }
     }
 
@@ -140,8 +152,64 @@ impl Schema {
             .collect();
         Schema {
             tables: BTreeMap::from([(table.to_owned(), columns)]),
-            warnings: Vec::new(),
+            ..Schema::default()
         }
+    }
+
+    /// The schema as the queries see it once `renames` apply: each renamed column under the
+    /// name the audit uses (a real column of that name is hidden), and a projection recorded
+    /// for its table. A rename whose real column does not exist is an error naming look-alikes.
+    pub fn with_renames(mut self, renames: &[Rename]) -> Result<Self, String> {
+        for rename in renames {
+            let Some(columns) = self.tables.get(&rename.table) else {
+                continue; // a missing table is the pre-flight's to report, with look-alikes
+            };
+            if !columns.contains_key(&rename.real) {
+                let near = columns
+                    .keys()
+                    .map(|c| (strsim::jaro_winkler(c, &rename.real), c))
+                    .filter(|(score, _)| *score >= 0.8)
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|(_, c)| format!(" (did you mean {c}?)"))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "{} = \"{}\" names no column of {}{near}; fix the name in the config's [columns]",
+                    rename.canonical, rename.real, rename.table
+                ));
+            }
+        }
+        let tables: std::collections::BTreeSet<&String> =
+            renames.iter().map(|r| &r.table).collect();
+        for table in tables {
+            let Some(columns) = self.tables.get(table) else {
+                continue;
+            };
+            let mine: Vec<&Rename> = renames.iter().filter(|r| &r.table == table).collect();
+            let exposed = |real: &str| -> Option<String> {
+                match mine.iter().find(|r| r.real == real) {
+                    Some(r) => Some(r.canonical.clone()),
+                    // Hidden: a renamed column takes its name.
+                    None if mine.iter().any(|r| r.canonical == real) => None,
+                    None => Some(real.to_owned()),
+                }
+            };
+            let projection: Vec<(String, String)> = columns
+                .keys()
+                .filter_map(|real| exposed(real).map(|name| (real.clone(), name)))
+                .collect();
+            let logical = projection
+                .iter()
+                .filter_map(|(real, name)| columns.get(real).map(|c| (name.clone(), c.clone())))
+                .collect();
+            self.tables.insert(table.clone(), logical);
+            self.projections.insert(table.clone(), projection);
+        }
+        Ok(self)
+    }
+
+    /// (real, exposed) column names of `table` when the config renames some of its columns.
+    pub fn projection(&self, table: &str) -> Option<&[(String, String)]> {
+        self.projections.get(table).map(Vec::as_slice)
     }
 
     /// How many tables were read.
