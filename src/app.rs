@@ -19,7 +19,7 @@ pub async fn run(cli: Cli) -> u8 {
     let outcome = match cli.command {
         Command::Check(args) => check(&args).await,
         Command::Demo(args) => demo(&args).await,
-        Command::Init(args) => init(&args),
+        Command::Init(args) => init(&args).await,
         Command::Report(args) => report(&args).await,
         Command::Sql(args) => crate::inspect::sql(&args),
         Command::FixSql(args) => fix_sql(&args).await,
@@ -247,16 +247,24 @@ async fn demo(args: &DemoArgs) -> Result<u8, AuditError> {
     Ok(0)
 }
 
-fn init(args: &InitArgs) -> Result<u8, AuditError> {
-    let text = crate::config::default_config_text();
-    if args.path.as_os_str() == "-" {
-        print!("{text}");
-        return Ok(0);
-    }
-    if args.path.exists() && !args.force {
+async fn init(args: &InitArgs) -> Result<u8, AuditError> {
+    let to_stdout = args.path.as_os_str() == "-";
+    if !to_stdout && args.path.exists() && !args.force {
         return Err(AuditError::WouldOverwrite {
             path: args.path.clone(),
         });
+    }
+    let text = if args.database_url.is_some() || args.database_url_file.is_some() {
+        let connect = crate::cli::ConnectArgs::for_url(
+            args.database_url.clone(),
+            args.database_url_file.clone(),
+        );
+        crate::discover::config_for(&connect).await?
+    } else {
+        crate::config::default_config_text()
+    };
+    if to_stdout {
+        return print_bytes(text.as_bytes());
     }
     crate::atomic::write_atomically(&args.path, |w| w.write_all(text.as_bytes()))?;
     console::note(&format!(

@@ -12,7 +12,7 @@ use crate::vocab::CheckId;
 /// The columns a schema may or may not have that change what the checks mean: the legacy
 /// booking times (legacy-time-drift, rollback-safety, coverage), the sessions' duration and
 /// capacity, and their lifecycle status.
-fn optional_columns(schema: &Schema, settings: &AuditSettings) -> Vec<String> {
+pub fn optional_columns(schema: &Schema, settings: &AuditSettings) -> Vec<String> {
     let t = &settings.tables;
     let lifecycle = settings.vocabulary.session_status_column.as_str();
     [

@@ -37,7 +37,8 @@ pub enum Command {
     Check(Box<CheckArgs>),
     /// Write a demo SQLite database with known defects, then audit it.
     Demo(DemoArgs),
-    /// Write a commented default configuration file (session-audit.toml).
+    /// Write a commented configuration file (session-audit.toml): every setting at its default,
+    /// or, with --database-url, made for that database.
     Init(InitArgs),
     /// Audit and save timestamped JSON, CSV and HTML reports in a folder with their history,
     /// comparing with the latest one there. For scheduled audits.
@@ -107,6 +108,17 @@ pub struct InitArgs {
     /// Replace the file if it exists.
     #[arg(long)]
     pub force: bool,
+
+    /// Read this database (read-only) and write a config made for it: the tables found, the
+    /// optional columns, every status, type and visibility value with its count (values outside
+    /// the vocabulary marked), the migration state. DATABASE_URL is not read here: pass it.
+    /// Example: --database-url postgres://audit@db/prod
+    #[arg(long, value_name = "URL", conflicts_with = "database_url_file")]
+    pub database_url: Option<String>,
+
+    /// Like --database-url, from a file (first line).
+    #[arg(long, value_name = "PATH")]
+    pub database_url_file: Option<PathBuf>,
 }
 
 /// Where the database is and how to reach it: every command that connects.
@@ -131,6 +143,23 @@ pub struct ConnectArgs {
 
     #[command(flatten)]
     pub limits: LimitArgs,
+}
+
+impl ConnectArgs {
+    /// The connection of a command that takes only a URL (`init --database-url`): no config,
+    /// table flags or limits of its own, so every setting is the default.
+    pub fn for_url(database_url: Option<String>, database_url_file: Option<PathBuf>) -> Self {
+        ConnectArgs {
+            database_url,
+            database_url_file,
+            config: None,
+            tables: TableArgs {
+                bookings_table: None,
+                sessions_table: None,
+            },
+            limits: LimitArgs::default(),
+        }
+    }
 }
 
 /// Which checks: every command that runs or plans them.
@@ -300,6 +329,20 @@ pub struct OutputArgs {
     /// How many offending ids each check lists: a number, or `all` [default: 20]. Example: --sample 100
     #[arg(long, value_parser = parse_sample, value_name = "N|all")]
     pub sample: Option<SampleLimit>,
+}
+
+impl Default for LimitArgs {
+    /// The flags' defaults (a test keeps them equal to `SnapshotOptions::default()`).
+    fn default() -> Self {
+        let o = crate::db::SnapshotOptions::default();
+        LimitArgs {
+            statement_timeout: o.statement_timeout,
+            lock_timeout: o.lock_timeout,
+            jobs: 1,
+            work_mem_mb: o.work_mem_mb,
+            connect_timeout: o.connect_timeout,
+        }
+    }
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {

@@ -11,6 +11,7 @@ mod config;
 mod console;
 mod db;
 mod demo;
+mod discover;
 mod error;
 mod fix;
 #[cfg(test)]

@@ -36,6 +36,8 @@ pub const FILES: &[(&str, &str)] = files![
     "fix_script.mysql.sql",
     "fix_script.postgres.sql",
     "fix_script.sqlite.sql",
+    "init_service_types.sql",
+    "init_values.sql",
     "legacy_time_drift_rows.mysql.sql",
     "legacy_time_drift_rows.sql",
     "legacy_time_drift_sample.mysql.sql",

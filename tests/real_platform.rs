@@ -255,6 +255,53 @@ pub fn renamed_columns_are_mapped_by_the_config(db: &dyn TestDb) {
     assert_eq!(run.stderr.trim().lines().count(), 1, "{}", run.stderr);
 }
 
+/// `init --database-url` writes a config made for the database: the session table it chose,
+/// the values outside the vocabulary marked, the migration state and what fix-sql will need.
+/// The file it writes is then the audit's config as it stands.
+pub fn init_writes_a_config_made_for_the_database(db: &dyn TestDb) {
+    let bookings: Vec<BookingSpec> = CONVENTION_BOOKINGS
+        .into_iter()
+        .chain([(8, 1, Some(1), "cancelled", Some((1, 9)))])
+        .collect();
+    django::create_with(db, &CONVENTION_SESSIONS, &bookings, &[CHECK_ONLY_0013]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("made.toml");
+    let path = path.to_string_lossy();
+    let run = crate::support::run(crate::support::bin().args([
+        "init",
+        &path,
+        "--database-url",
+        &db.url(),
+    ]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(&*path).unwrap();
+    for line in [
+        "sessions = \"service_sessions\"",
+        "# tables.sessions: service_sessions, chosen for services_servicesession, which does not exist",
+        "\"cancelled\" (1, NOT in statuses.known: decide)",
+        "service_sessions.status: \"canceled\" (2), \"scheduled\" (2), \"draft\" (1)",
+        "optional columns present: bookings.start_time, bookings.end_time, sessions.duration, sessions.max_participants, sessions.status",
+        "bookings are soft-deleted",
+        "bookings.0013_make_service_session_required",
+        "fix-sql needs [fix.session_defaults] values for reschedule_count, sequence_number, status",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    let run = check(&db.url(), &["--config", &path, "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = run.json();
+    assert!(
+        report.checks.iter().all(|c| c.status != "error"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        report.check("status-vocabulary").status,
+        "fail",
+        "the typo is found"
+    );
+}
+
 macro_rules! on_every_backend {
     ($($case:ident),*) => {
         $(
@@ -281,5 +328,6 @@ macro_rules! on_every_backend {
 on_every_backend!(
     conventions_raise_no_failure,
     planted_defects_are_found_exactly,
-    renamed_columns_are_mapped_by_the_config
+    renamed_columns_are_mapped_by_the_config,
+    init_writes_a_config_made_for_the_database
 );

@@ -6,7 +6,7 @@
 
 mod template;
 
-pub use template::default_config_text;
+pub use template::{config_text, default_config_text};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -6,13 +6,34 @@ use crate::settings::AuditSettings;
 use crate::vocab::CheckId;
 
 fn toml_list(values: &[String]) -> String {
-    let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+    let quoted: Vec<String> = values.iter().map(|v| toml_str(v)).collect();
     format!("[{}]", quoted.join(", "))
+}
+
+/// `value` as a TOML basic string: quotes, backslashes and control characters escaped, so a
+/// name read from a database cannot break the file.
+pub fn toml_str(value: &str) -> String {
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The commented configuration `session-audit init` writes: every setting at its default.
 pub fn default_config_text() -> String {
-    let s = AuditSettings::default();
+    config_text(&AuditSettings::default())
+}
+
+/// The same file with `s`'s table names and session lifecycle column (what `init
+/// --database-url` found); every other setting at its default.
+pub fn config_text(s: &AuditSettings) -> String {
     let v = &s.vocabulary;
     let pairs: Vec<String> = v
         .expected_pairs
@@ -34,11 +55,11 @@ pub fn default_config_text() -> String {
 sample = 20
 
 [tables]
-bookings = "{}"
-sessions = "{}"            # one real deployment calls it "service_sessions"
-services = "{}"
-service_types = "{}"
-migrations = "{}"
+bookings = {}
+sessions = {}            # one real deployment calls it "service_sessions"
+services = {}
+service_types = {}
+migrations = {}
 
 [sessions]
 # Values of session_type and visibility; anything else (NULL, "" and `Workshop` included) is unknown.
@@ -53,7 +74,7 @@ exclusive_time_types = {}
 # The sessions' own lifecycle, used when the table has this column (the real platform's
 # service_sessions does): canceled sessions take no part in duplicate-times and capacity;
 # draft sessions without times are "not yet scheduled" and reported apart, never a failure.
-status_column = "{}"
+status_column = {}
 canceled_statuses = {}
 draft_statuses = {}
 
@@ -87,18 +108,18 @@ default = "{}"       # every other code
 # and max_offending (offending rows tolerated: within it, a failure is a warning).
 # `--only` and `--skip` on the command line replace `enabled`.
 "#,
-        s.tables.bookings,
-        s.tables.sessions,
-        s.tables.services,
-        s.tables.service_types,
-        s.tables.migrations,
+        toml_str(&s.tables.bookings),
+        toml_str(&s.tables.sessions),
+        toml_str(&s.tables.services),
+        toml_str(&s.tables.service_types),
+        toml_str(&s.tables.migrations),
         toml_list(&v.session_types),
         toml_list(&v.visibilities),
         pairs.join(", "),
         v.individual.0,
         v.individual.1,
         toml_list(&v.exclusive_time_types),
-        v.session_status_column,
+        toml_str(&v.session_status_column),
         toml_list(&v.canceled_session_statuses),
         toml_list(&v.draft_session_statuses),
         toml_list(&v.statuses),
