@@ -302,6 +302,60 @@ pub fn init_writes_a_config_made_for_the_database(db: &dyn TestDb) {
     );
 }
 
+/// After the platform's cleanup migration dropped the legacy booking times (Django's own DDL
+/// for it, applied to a populated database): what needs them is skipped, nothing fails, and
+/// fix-sql says it has nothing to rebuild sessions from.
+pub fn after_the_cleanup_nothing_fails(db: &dyn TestDb) {
+    django::create_with(
+        db,
+        &CONVENTION_SESSIONS,
+        &CONVENTION_BOOKINGS,
+        &[CHECK_ONLY_0013],
+    );
+    soft_delete(db);
+    db.exec(django::cleanup(db.backend()));
+    let (code, report) = audit(db);
+    let failing: Vec<String> = report
+        .checks
+        .iter()
+        .filter(|c| c.status == "fail" || c.status == "error")
+        .map(|c| format!("{}: {}", c.id, c.summary))
+        .collect();
+    assert_eq!(failing, Vec::<String>::new());
+    assert_eq!(code, 0);
+    assert_eq!(report.check("legacy-time-drift").status, "skipped");
+    assert!(
+        !report
+            .database
+            .optional_columns
+            .iter()
+            .any(|c| c.starts_with("bookings.")),
+        "{:?}",
+        report.database.optional_columns
+    );
+    assert_eq!(
+        metric(&report, "reminder-readiness", "awaiting_schedule"),
+        1
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("c.toml");
+    std::fs::write(&config, django::CONFIG).unwrap();
+    let fix = crate::support::run(crate::support::bin().args([
+        "fix-sql",
+        "--database-url",
+        &db.url(),
+        "--config",
+        &config.to_string_lossy(),
+    ]));
+    assert_eq!(fix.code, 2);
+    assert!(
+        fix.stderr
+            .contains("bookings_booking.start_time, which this database does not have"),
+        "{}",
+        fix.stderr
+    );
+}
+
 macro_rules! on_every_backend {
     ($($case:ident),*) => {
         $(
@@ -329,5 +383,6 @@ on_every_backend!(
     conventions_raise_no_failure,
     planted_defects_are_found_exactly,
     renamed_columns_are_mapped_by_the_config,
-    init_writes_a_config_made_for_the_database
+    init_writes_a_config_made_for_the_database,
+    after_the_cleanup_nothing_fails
 );

@@ -15,6 +15,15 @@ pub fn ddl(backend: Backend) -> &'static str {
     }
 }
 
+/// The cleanup migration that drops the legacy booking times, as Django writes it.
+pub fn cleanup(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => include_str!("../fixtures/django/ddl/sqlite.cleanup.sql"),
+        Backend::Postgres => include_str!("../fixtures/django/ddl/postgres.cleanup.sql"),
+        Backend::Mysql => include_str!("../fixtures/django/ddl/mysql.cleanup.sql"),
+    }
+}
+
 /// The config an operator of the real platform writes: its session table, its booking
 /// vocabulary, and values for the NOT NULL session columns Django fills in Python.
 pub const CONFIG: &str = r#"
