@@ -11,11 +11,14 @@ use crate::vocab::CheckId;
 
 /// The columns a schema may or may not have that change what the checks mean: the legacy
 /// booking times (legacy-time-drift, rollback-safety, coverage), the sessions' duration and
-/// capacity, and their lifecycle status.
+/// capacity, their lifecycle status, and the bookings' soft-delete column.
 pub fn optional_columns(schema: &Schema, settings: &AuditSettings) -> Vec<String> {
     let t = &settings.tables;
     let lifecycle = settings.vocabulary.session_status_column.as_str();
-    [
+    let soft_delete = crate::checks::soft_delete(settings, schema).map(|d| match d {
+        crate::sql::SoftDelete::Flag(c) | crate::sql::SoftDelete::Stamp(c) => c,
+    });
+    let mut used: Vec<String> = [
         ("bookings", t.bookings.as_str(), "start_time"),
         ("bookings", t.bookings.as_str(), "end_time"),
         ("sessions", t.sessions.as_str(), "duration"),
@@ -25,7 +28,10 @@ pub fn optional_columns(schema: &Schema, settings: &AuditSettings) -> Vec<String
     .into_iter()
     .filter(|(_, table, column)| schema.has_column(table, column))
     .map(|(role, _, column)| format!("{role}.{column}"))
-    .collect()
+    .collect();
+    // The soft-delete column, by the name the database has (the view filters on it).
+    used.extend(soft_delete.map(|c| format!("bookings.{c}")));
+    used
 }
 
 pub async fn audit(
