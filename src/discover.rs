@@ -218,7 +218,9 @@ async fn findings(
         .columns(&t.sessions)
         .map(|cols| {
             cols.iter()
-                .filter(|(name, c)| c.needs_a_value() && !FIX_DERIVES.contains(&name.as_str()))
+                .filter(|(name, c)| {
+                    c.needs_a_value() && !crate::fix::RULED.contains(&name.as_str())
+                })
                 .map(|(name, _)| name.as_str())
                 .collect()
         })
@@ -231,21 +233,6 @@ async fn findings(
     }
     Ok(())
 }
-
-/// The session columns fix-sql fills by its own rules (see fix::columns).
-const FIX_DERIVES: [&str; 11] = [
-    "id",
-    "service_id",
-    "session_type",
-    "visibility",
-    "start_time",
-    "end_time",
-    "duration",
-    "max_participants",
-    "current_participants",
-    "created_at",
-    "updated_at",
-];
 
 fn template(name: &str, backend: BackendKind) -> Result<&'static str, AuditError> {
     crate::queries::template(name, backend)

@@ -365,30 +365,7 @@ fn unknown_statuses_are_left_alone_unless_asked(db: &dyn TestDb) {
     );
 }
 
-macro_rules! backends {
-    ($($case:ident),*) => {
-        $(
-            mod $case {
-                #[test]
-                fn sqlite() {
-                    super::$case(&crate::support::SqliteDb::new());
-                }
-                #[test]
-                fn postgres() {
-                    let Some(db) = crate::support::pg::PgDb::new() else { return };
-                    super::$case(&db);
-                }
-                #[test]
-                fn mariadb() {
-                    let Some(db) = crate::support::mysql::MysqlDb::new() else { return };
-                    super::$case(&db);
-                }
-            }
-        )*
-    };
-}
-
-backends!(
+on_every_backend!(
     refuses_without_session_defaults,
     unknown_statuses_are_left_alone_unless_asked
 );

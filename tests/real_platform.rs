@@ -61,6 +61,16 @@ fn audit(db: &dyn TestDb) -> (i32, JsonReport) {
     (run.code, run.json())
 }
 
+/// "id: summary" of every check that failed or errored.
+fn failing(report: &JsonReport) -> Vec<String> {
+    report
+        .checks
+        .iter()
+        .filter(|c| c.status == "fail" || c.status == "error")
+        .map(|c| format!("{}: {}", c.id, c.summary))
+        .collect()
+}
+
 fn metric(report: &JsonReport, check: &str, name: &str) -> i64 {
     report.check(check).metrics[name]
 }
@@ -74,13 +84,7 @@ pub fn conventions_raise_no_failure(db: &dyn TestDb) {
     );
     soft_delete(db);
     let (code, report) = audit(db);
-    let failing: Vec<String> = report
-        .checks
-        .iter()
-        .filter(|c| c.status == "fail" || c.status == "error")
-        .map(|c| format!("{}: {}", c.id, c.summary))
-        .collect();
-    assert_eq!(failing, Vec::<String>::new());
+    assert_eq!(failing(&report), Vec::<String>::new());
     assert_eq!(code, 0);
     assert_eq!(
         report.database.optional_columns,
@@ -316,13 +320,7 @@ pub fn after_the_cleanup_nothing_fails(db: &dyn TestDb) {
     soft_delete(db);
     db.exec(django::cleanup(db.backend()));
     let (code, report) = audit(db);
-    let failing: Vec<String> = report
-        .checks
-        .iter()
-        .filter(|c| c.status == "fail" || c.status == "error")
-        .map(|c| format!("{}: {}", c.id, c.summary))
-        .collect();
-    assert_eq!(failing, Vec::<String>::new());
+    assert_eq!(failing(&report), Vec::<String>::new());
     assert_eq!(code, 0);
     assert_eq!(report.check("legacy-time-drift").status, "skipped");
     assert_eq!(
@@ -356,29 +354,6 @@ pub fn after_the_cleanup_nothing_fails(db: &dyn TestDb) {
         "{}",
         fix.stderr
     );
-}
-
-macro_rules! on_every_backend {
-    ($($case:ident),*) => {
-        $(
-            mod $case {
-                #[test]
-                fn sqlite() {
-                    super::$case(&crate::support::SqliteDb::new());
-                }
-                #[test]
-                fn postgres() {
-                    let Some(db) = crate::support::pg::PgDb::new() else { return };
-                    super::$case(&db);
-                }
-                #[test]
-                fn mariadb() {
-                    let Some(db) = crate::support::mysql::MysqlDb::new() else { return };
-                    super::$case(&db);
-                }
-            }
-        )*
-    };
 }
 
 on_every_backend!(

@@ -7,6 +7,31 @@
 
 mod support;
 
+/// `mod $case { fn sqlite(); fn postgres(); fn mariadb() }` for each case function of the module
+/// it is used in, each on a database of its own.
+macro_rules! on_every_backend {
+    ($($case:ident),* $(,)?) => {
+        $(
+            mod $case {
+                #[test]
+                fn sqlite() {
+                    super::$case(&crate::support::SqliteDb::new());
+                }
+                #[test]
+                fn postgres() {
+                    let Some(db) = crate::support::pg::PgDb::new() else { return };
+                    super::$case(&db);
+                }
+                #[test]
+                fn mariadb() {
+                    let Some(db) = crate::support::mysql::MysqlDb::new() else { return };
+                    super::$case(&db);
+                }
+            }
+        )*
+    };
+}
+
 mod cases;
 mod cli;
 mod fix_clients;

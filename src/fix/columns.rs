@@ -20,6 +20,38 @@ pub struct SessionInsert {
     pub from_config: Vec<String>,
 }
 
+/// Every column a rule below fills, in the INSERT's order; others come from the config.
+pub const RULED: [&str; 11] = [
+    "id",
+    "service_id",
+    "session_type",
+    "visibility",
+    "start_time",
+    "end_time",
+    "duration",
+    "max_participants",
+    "current_participants",
+    "created_at",
+    "updated_at",
+];
+
+/// The value a rule gives `column` (one of [`RULED`]): an expression over the plan `p` and
+/// the booking `b`.
+fn rule(column: &str, individual: &(String, String), d: Dialect) -> String {
+    let booking = |c: &str| format!("b.{}", d.ident(c));
+    match column {
+        "id" => "p.session_id".to_owned(),
+        "session_type" => d.text(&individual.0),
+        "visibility" => d.text(&individual.1),
+        "duration" => d.minutes_between(&booking("start_time"), &booking("end_time")),
+        "max_participants" | "current_participants" => "1".to_owned(),
+        // Django's auto_now_add / auto_now.
+        "created_at" | "updated_at" => d.now().to_owned(),
+        // service_id, start_time, end_time: the booking's own.
+        other => booking(other),
+    }
+}
+
 /// Columns the repair itself derives; the config may not set them.
 const DERIVED: [&str; 8] = [
     "id",
@@ -43,24 +75,6 @@ pub fn session_insert(
     let Some(table) = schema.columns(sessions) else {
         return Err(format!("the sessions table {sessions} does not exist"));
     };
-    let booking = |c: &str| format!("b.{}", d.ident(c));
-    let rules: Vec<(&str, String)> = vec![
-        ("id", "p.session_id".to_owned()),
-        ("service_id", booking("service_id")),
-        ("session_type", d.text(&individual.0)),
-        ("visibility", d.text(&individual.1)),
-        ("start_time", booking("start_time")),
-        ("end_time", booking("end_time")),
-        (
-            "duration",
-            d.minutes_between(&booking("start_time"), &booking("end_time")),
-        ),
-        ("max_participants", "1".to_owned()),
-        ("current_participants", "1".to_owned()),
-        // Django's auto_now_add / auto_now.
-        ("created_at", d.now().to_owned()),
-        ("updated_at", d.now().to_owned()),
-    ];
     for column in fix.session_defaults.keys() {
         if DERIVED.contains(&column.as_str()) {
             return Err(format!(
@@ -85,12 +99,12 @@ pub fn session_insert(
         values: Vec::new(),
         from_config: Vec::new(),
     };
-    for (column, value) in rules {
+    for column in RULED {
         if fix.session_defaults.contains_key(column) || !table.contains_key(column) {
             continue;
         }
         insert.columns.push(d.ident(column));
-        insert.values.push(value);
+        insert.values.push(rule(column, individual, d));
     }
     for (column, value) in &fix.session_defaults {
         insert.columns.push(d.ident(column));

@@ -12,6 +12,8 @@
 //! - `script`: the header and the filled-in template
 
 mod columns;
+
+pub use columns::RULED;
 mod dialect;
 mod script;
 mod triage;
