@@ -75,7 +75,8 @@ fn metric(report: &JsonReport, check: &str, name: &str) -> i64 {
     report.check(check).metrics[name]
 }
 
-pub fn conventions_raise_no_failure(db: &dyn TestDb) {
+/// The platform with its conventions only, one booking soft-deleted.
+fn conventions(db: &dyn TestDb) {
     django::create_with(
         db,
         &CONVENTION_SESSIONS,
@@ -83,6 +84,10 @@ pub fn conventions_raise_no_failure(db: &dyn TestDb) {
         &[CHECK_ONLY_0013],
     );
     soft_delete(db);
+}
+
+pub fn conventions_raise_no_failure(db: &dyn TestDb) {
+    conventions(db);
     let (code, report) = audit(db);
     assert_eq!(failing(&report), Vec::<String>::new());
     assert_eq!(code, 0);
@@ -208,13 +213,7 @@ pub fn planted_defects_are_found_exactly(db: &dyn TestDb) {
 /// A deployment that renamed columns (Django's `db_column`): the config maps them and every
 /// check reports exactly what it reports on the same data under the usual names.
 pub fn renamed_columns_are_mapped_by_the_config(db: &dyn TestDb) {
-    django::create_with(
-        db,
-        &CONVENTION_SESSIONS,
-        &CONVENTION_BOOKINGS,
-        &[CHECK_ONLY_0013],
-    );
-    soft_delete(db);
+    conventions(db);
     let (_, usual) = audit(db);
     // PostgreSQL, MariaDB 10.5+ and SQLite 3.25+ all take RENAME COLUMN; keys follow it.
     let rename = |table: &str, from: &str, to: &str| {
@@ -311,13 +310,7 @@ pub fn init_writes_a_config_made_for_the_database(db: &dyn TestDb) {
 /// for it, applied to a populated database): what needs them is skipped, nothing fails, and
 /// fix-sql says it has nothing to rebuild sessions from.
 pub fn after_the_cleanup_nothing_fails(db: &dyn TestDb) {
-    django::create_with(
-        db,
-        &CONVENTION_SESSIONS,
-        &CONVENTION_BOOKINGS,
-        &[CHECK_ONLY_0013],
-    );
-    soft_delete(db);
+    conventions(db);
     db.exec(django::cleanup(db.backend()));
     let (code, report) = audit(db);
     assert_eq!(failing(&report), Vec::<String>::new());

@@ -52,17 +52,11 @@ fn rule(column: &str, individual: &(String, String), d: Dialect) -> String {
     }
 }
 
-/// Columns the repair itself derives; the config may not set them.
-const DERIVED: [&str; 8] = [
-    "id",
-    "service_id",
-    "session_type",
-    "visibility",
-    "start_time",
-    "end_time",
-    "max_participants",
-    "current_participants",
-];
+/// Columns the repair itself derives from the booking and the individual pair; the config may
+/// not set them (it may set the others the rules fill: duration and Django's timestamps).
+fn derived(column: &str) -> bool {
+    RULED.contains(&column) && !["duration", "created_at", "updated_at"].contains(&column)
+}
 
 /// The INSERT for `sessions` in `schema`, or one line naming what is missing and how to give it.
 pub fn session_insert(
@@ -76,7 +70,7 @@ pub fn session_insert(
         return Err(format!("the sessions table {sessions} does not exist"));
     };
     for column in fix.session_defaults.keys() {
-        if DERIVED.contains(&column.as_str()) {
+        if derived(column) {
             return Err(format!(
                 "fix.session_defaults.{column} cannot be set: the repair derives {column} from the booking and the [sessions] individual pair; remove it"
             ));
