@@ -40,6 +40,7 @@ mod postgres_only;
 mod real_platform;
 mod reports;
 mod sqlite_only;
+mod tls;
 
 macro_rules! backend_cases {
     ($($case:ident),* $(,)?) => {

@@ -324,36 +324,69 @@ mod postgres {
         const NAME: &'static str = "PostgreSQL";
 
         async fn establish(raw: &str, connect_timeout: Duration) -> Result<Connection, Failure> {
+            let (tls, rest) = super::super::pg_tls::split(raw).map_err(Failure::Url)?;
             let mut config: tokio_postgres::Config =
-                raw.parse().map_err(|e: tokio_postgres::Error| {
+                rest.parse().map_err(|e: tokio_postgres::Error| {
                     // The driver does not say which part is wrong.
                     Failure::Url(format!(
                         "{e}; check the URL's parameters (sslmode, connect_timeout, application_name, …) \
                          and its port"
                     ))
                 })?;
-            if config.get_ssl_mode() == SslMode::Require {
-                return Err(Failure::Connect(
-                    "the URL requires TLS (sslmode=require) but this version of session-audit connects without TLS; \
-                     use sslmode=disable on a trusted network or connect through a TLS-terminating proxy"
-                        .into(),
-                ));
-            }
             if config.get_application_name().is_none() {
                 config.application_name("session-audit");
             }
             if config.get_connect_timeout().is_none() {
                 config.connect_timeout(connect_timeout);
             }
-            let (client, connection) = config
-                .connect(tokio_postgres::NoTls)
-                .await
-                .map_err(|e| Failure::Connect(describe_connect_error(&e, &config)))?;
-            let conn = AsyncPgConnection::try_from_client_and_connection(client, connection)
-                .await
-                .map_err(|e| Failure::Connect(e.to_string()))?;
-            Ok(Connection::Postgres(Box::new(conn)))
+            let rustls = || {
+                super::super::pg_tls::client_config(&tls)
+                    .map(tokio_postgres_rustls::MakeRustlsConnect::new)
+                    .map_err(Failure::Connect)
+            };
+            use super::super::pg_tls::SslMode as Mode;
+            match tls.mode {
+                Mode::Disable => {
+                    config.ssl_mode(SslMode::Disable);
+                    connect(&config, tokio_postgres::NoTls).await
+                }
+                // libpq's allow: plaintext first, TLS if the server refuses plaintext.
+                Mode::Allow => {
+                    config.ssl_mode(SslMode::Disable);
+                    match connect(&config, tokio_postgres::NoTls).await {
+                        Err(Failure::Connect(reason)) if reason.contains("accepts only TLS") => {
+                            config.ssl_mode(SslMode::Require);
+                            connect(&config, rustls()?).await
+                        }
+                        other => other,
+                    }
+                }
+                Mode::Prefer => {
+                    config.ssl_mode(SslMode::Prefer);
+                    connect(&config, rustls()?).await
+                }
+                Mode::Require | Mode::VerifyCa | Mode::VerifyFull => {
+                    config.ssl_mode(SslMode::Require);
+                    connect(&config, rustls()?).await
+                }
+            }
         }
+    }
+
+    /// Connects with `tls` and hands the connection to diesel-async.
+    async fn connect<T>(config: &tokio_postgres::Config, tls: T) -> Result<Connection, Failure>
+    where
+        T: tokio_postgres::tls::MakeTlsConnect<tokio_postgres::Socket>,
+        T::Stream: tokio_postgres::tls::TlsStream + Unpin + Send + 'static,
+    {
+        let (client, connection) = config
+            .connect(tls)
+            .await
+            .map_err(|e| Failure::Connect(describe_connect_error(&e, config)))?;
+        let conn = AsyncPgConnection::try_from_client_and_connection(client, connection)
+            .await
+            .map_err(|e| Failure::Connect(e.to_string()))?;
+        Ok(Connection::Postgres(Box::new(conn)))
     }
 
     /// Turns a driver error into a sentence that says what to do. The driver's messages never
@@ -363,6 +396,31 @@ mod postgres {
         config: &tokio_postgres::Config,
     ) -> String {
         let user = config.get_user().unwrap_or("(default user)");
+        let host = config
+            .get_hosts()
+            .first()
+            .map(|h| match h {
+                tokio_postgres::config::Host::Tcp(name) => name.clone(),
+                #[cfg(unix)]
+                tokio_postgres::config::Host::Unix(path) => path.display().to_string(),
+            })
+            .unwrap_or_default();
+        let mut chain = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            chain.push_str(": ");
+            chain.push_str(&s.to_string());
+            source = s.source();
+        }
+        if let Some(db) = e.as_db_error() {
+            chain.push_str(": ");
+            chain.push_str(db.message());
+        }
+        // Before the authentication message: a hostssl-only server refuses a plaintext
+        // connection with the same SQLSTATE as a wrong password.
+        if let Some(reason) = super::super::pg_tls::describe(&chain, &host) {
+            return reason;
+        }
         if let Some(db) = e.as_db_error() {
             let code = db.code();
             if *code == SqlState::INVALID_PASSWORD

@@ -7,6 +7,8 @@
 
 mod connection;
 pub mod credentials;
+#[cfg(feature = "postgres")]
+mod pg_tls;
 mod reading;
 pub mod schema;
 mod snapshot;

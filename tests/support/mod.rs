@@ -7,6 +7,7 @@
 
 #![allow(dead_code)]
 
+pub mod certs;
 pub mod django;
 pub mod fixture;
 pub mod mysql;

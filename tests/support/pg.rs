@@ -130,8 +130,20 @@ fn pg_command(bin: &Path, program: &str) -> Command {
     }
 }
 
+/// How a throwaway cluster speaks TLS.
+pub enum ClusterTls<'a> {
+    /// `ssl = off`: the server offers no TLS.
+    Off,
+    /// `ssl = on` with this server certificate, and only `hostssl` connections accepted.
+    Only(&'a super::certs::Certs),
+}
+
 impl PgCluster {
     pub fn start(password: &str) -> Option<Self> {
+        Self::start_with(password, ClusterTls::Off)
+    }
+
+    pub fn start_with(password: &str, tls: ClusterTls<'_>) -> Option<Self> {
         let Some(bin) = bindir() else {
             unavailable(
                 "PostgreSQL's initdb",
@@ -173,10 +185,30 @@ impl PgCluster {
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
             .expect("free port");
-        let options = format!(
+        let mut options = format!(
             "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
             dir.path().display()
         );
+        match tls {
+            ClusterTls::Off => options.push_str(" -c ssl=off"),
+            ClusterTls::Only(certs) => {
+                for name in ["server.pem", "server.key"] {
+                    let to = data.join(name);
+                    std::fs::copy(certs.path(name), &to).expect("copy the server certificate");
+                    let _ = Command::new("chown").arg("postgres").arg(&to).status();
+                    use std::os::unix::fs::PermissionsExt;
+                    std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o600))
+                        .expect("key mode 0600");
+                }
+                std::fs::write(
+                    data.join("pg_hba.conf"),
+                    "local all all scram-sha-256\nhostssl all all 127.0.0.1/32 scram-sha-256\n",
+                )
+                .expect("write pg_hba.conf");
+                options
+                    .push_str(" -c ssl=on -c ssl_cert_file=server.pem -c ssl_key_file=server.key");
+            }
+        }
         let out = pg_command(&bin, "pg_ctl")
             .arg("-D")
             .arg(&data)
