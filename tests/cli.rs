@@ -326,6 +326,10 @@ fn bad_url_parameters_are_exit_2_with_the_way_out() {
     for (url, expected) in [
         (
             "postgres://u:Sentinel9@127.0.0.1/db?sslmode=bogus",
+            "sslmode=bogus is not one of disable, allow, prefer, require, verify-ca, verify-full",
+        ),
+        (
+            "postgres://u:Sentinel9@127.0.0.1/db?connect_timeout=soon",
             "check the URL's parameters",
         ),
         (

@@ -539,7 +539,12 @@ fn the_password_never_appears_in_any_output_or_error() {
             2,
         ),
         ("bad config", url.clone(), vec!["--config", &bad_config], 2),
-        ("TLS required", format!("{url}?sslmode=require"), vec![], 2),
+        (
+            "TLS verified without a CA",
+            format!("{url}?sslmode=verify-full"),
+            vec![],
+            2,
+        ),
         (
             "unknown parameter",
             format!("{url}?no_such_parameter=1"),
