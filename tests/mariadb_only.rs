@@ -304,23 +304,31 @@ fn a_select_only_user_audits_everything_and_writes_nothing() {
     assert_eq!(before, after, "the audit changed the database");
 }
 
-/// The URL requires TLS and this build has none: refused with the way out, never clear text.
+/// The URL requires TLS and the machine's server offers none: refused with the way out, never
+/// clear text (in the clients' ssl-mode and in mysql_async's own require_ssl).
 #[test]
 fn tls_required_by_the_url_is_exit_2_never_clear_text() {
     let Some(db) = MysqlDb::new() else { return };
     Fixture::clean().create(&db);
-    let run = check(
-        &format!("{}?require_ssl=true", db.url()),
-        &["--format", "json"],
-    );
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("the URL requires TLS (require_ssl)"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
-    assert_eq!(run.json().verdict, "error");
+    for query in [
+        "ssl-mode=REQUIRED",
+        "require_ssl=true",
+        "ssl-mode=VERIFY_IDENTITY",
+    ] {
+        let run = check(&format!("{}?{query}", db.url()), &["--format", "json"]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("TLS is required but the server does not offer it"),
+            "{query}: {}",
+            run.stderr
+        );
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert_eq!(run.json().verdict, "error");
+    }
+    // PREFERRED (the default) falls back to plaintext here, as the mysql client does.
+    let run = check(&format!("{}?ssl-mode=PREFERRED", db.url()), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
 /// `explain` on MariaDB: its row estimates per table for every query of every check.

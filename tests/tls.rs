@@ -173,3 +173,71 @@ fn postgres_server_without_tls() {
     let out = audit(&url("sslmode=prefer"), &[]);
     assert!(connected(&out), "{}", out.stderr);
 }
+
+#[test]
+fn mariadb_tls_only_server_every_ssl_mode() {
+    let Some(certs) = Certs::make() else { return };
+    let Some(server) = crate::support::mysql::TlsOnlyServer::start(&certs, PASSWORD) else {
+        return;
+    };
+    let ca = certs.path("ca.pem");
+    let other = certs.path("other-ca.pem");
+    let (ca, other) = (ca.to_string_lossy(), other.to_string_lossy());
+    let at = |host: &str, query: &str| {
+        format!(
+            "mysql://audit:{PASSWORD}@{host}:{}/test?{query}",
+            server.port
+        )
+    };
+    // Connected: the empty `test` database has no migrations table, so the check is skipped.
+    let ok = |url: String| {
+        let out = audit(&url, &[]);
+        assert!(connected(&out), "{url}: {}", out.stderr);
+    };
+    let refused = |url: String, words: &str| {
+        let out = audit(&url, &[]);
+        one_line_without_password(&out);
+        assert!(out.stderr.contains(words), "{url}: {}", out.stderr);
+    };
+    ok(at(
+        "localhost",
+        &format!("ssl-mode=VERIFY_IDENTITY&ssl-ca={ca}"),
+    ));
+    refused(
+        at(
+            "127.0.0.1",
+            &format!("ssl-mode=VERIFY_IDENTITY&ssl-ca={ca}"),
+        ),
+        "does not name the host \"127.0.0.1\"",
+    );
+    ok(at("localhost", &format!("ssl-mode=VERIFY_CA&ssl-ca={ca}")));
+    // mysql_async checks the name in VERIFY_CA too with this rustls (see db/mysql_tls.rs):
+    // stricter than the mysql client, never weaker.
+    refused(
+        at("127.0.0.1", &format!("ssl-mode=VERIFY_CA&ssl-ca={ca}")),
+        "does not name the host \"127.0.0.1\"",
+    );
+    for mode in ["VERIFY_IDENTITY", "VERIFY_CA"] {
+        refused(
+            at("localhost", &format!("ssl-mode={mode}&ssl-ca={other}")),
+            "not signed by a CA this connection trusts",
+        );
+    }
+    for query in [
+        "ssl-mode=REQUIRED",
+        "ssl-mode=PREFERRED",
+        "",
+        "ssl_mode=required",
+    ] {
+        ok(at("127.0.0.1", query));
+    }
+    // MariaDB says "Access denied" to a plaintext login here: the message names TLS first.
+    refused(
+        at("127.0.0.1", "ssl-mode=DISABLED"),
+        "if the server requires secure transport, use ssl-mode=REQUIRED",
+    );
+    refused(
+        at("127.0.0.1", "ssl-mode=STRICT"),
+        "ssl-mode=STRICT is not one of",
+    );
+}

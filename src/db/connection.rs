@@ -418,7 +418,9 @@ mod postgres {
         }
         // Before the authentication message: a hostssl-only server refuses a plaintext
         // connection with the same SQLSTATE as a wrong password.
-        if let Some(reason) = super::super::pg_tls::describe(&chain, &host) {
+        if let Some(reason) =
+            super::super::tls_errors::describe(&chain, &host, &super::super::tls_errors::POSTGRES)
+        {
             return reason;
         }
         if let Some(db) = e.as_db_error() {
@@ -461,7 +463,7 @@ mod postgres {
 mod mysql {
     use std::time::Duration;
 
-    use diesel_async::{AsyncConnection, AsyncMysqlConnection};
+    use diesel_async::AsyncMysqlConnection;
 
     use super::*;
 
@@ -471,17 +473,70 @@ mod mysql {
         const NAME: &'static str = "MySQL/MariaDB";
 
         async fn establish(raw: &str, _connect_timeout: Duration) -> Result<Connection, Failure> {
-            let conn = AsyncMysqlConnection::establish(raw)
+            use super::super::mysql_tls::{self, SslMode};
+            let (tls, rest) = mysql_tls::split(raw).map_err(Failure::Url)?;
+            let opts = mysql_async::Opts::from_url(&rest)
+                .map_err(|e| Failure::Connect(describe_connect_error(&e.to_string(), "")))?;
+            let host = opts.ip_or_hostname().to_owned();
+            let with = |mode: SslMode| {
+                mysql_async::OptsBuilder::from_opts(opts.clone())
+                    .ssl_opts(mysql_tls::ssl_opts(mode, tls.ca.as_ref()))
+            };
+            let attempt = |builder: mysql_async::OptsBuilder| async {
+                let conn = mysql_async::Conn::new(builder).await?;
+                Ok::<_, mysql_async::Error>(conn)
+            };
+            let conn = match tls.mode {
+                None => attempt(mysql_async::OptsBuilder::from_opts(opts.clone())).await,
+                // The mysql client's PREFERRED: TLS when the server offers it, else plaintext.
+                Some(SslMode::Preferred) => match attempt(with(SslMode::Preferred)).await {
+                    Err(mysql_async::Error::Driver(
+                        mysql_async::DriverError::NoClientSslFlagFromServer,
+                    )) => attempt(with(SslMode::Disabled)).await,
+                    other => other,
+                },
+                Some(mode) => attempt(with(mode)).await,
+            };
+            let conn = conn.map_err(|e| {
+                let chain = error_chain(&e);
+                // MariaDB answers a plaintext login to a require_secure_transport server with
+                // "Access denied", as if the password were wrong: name the other cause too.
+                if tls.mode == Some(SslMode::Disabled) && chain.to_lowercase().contains("access denied") {
+                    Failure::Connect(format!(
+                        "authentication failed without TLS ({}); if the server requires secure transport, use ssl-mode=REQUIRED (or PREFERRED, the default), else check the user name and password",
+                        chain.lines().next().unwrap_or_default().trim()
+                    ))
+                } else {
+                    Failure::Connect(describe_connect_error(&chain, &host))
+                }
+            })?;
+            let conn = AsyncMysqlConnection::try_from(conn)
                 .await
-                .map_err(|e| Failure::Connect(describe_connect_error(&e.to_string())))?;
+                .map_err(|e| Failure::Connect(e.to_string()))?;
             Ok(Connection::Mysql(Box::new(conn)))
         }
     }
 
+    /// The error and its causes, where rustls's certificate verdict usually is.
+    fn error_chain(e: &mysql_async::Error) -> String {
+        let mut chain = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            chain.push_str(": ");
+            chain.push_str(&s.to_string());
+            source = s.source();
+        }
+        chain
+    }
+
     /// The driver's messages name the user, never the password; ours add the way out.
-    fn describe_connect_error(message: &str) -> String {
+    fn describe_connect_error(message: &str, host: &str) -> String {
         let lower = message.to_lowercase();
-        if lower.contains("access denied") {
+        if let Some(reason) =
+            super::super::tls_errors::describe(message, host, &super::super::tls_errors::MYSQL)
+        {
+            reason
+        } else if lower.contains("access denied") {
             format!(
                 "authentication failed ({}); check the user name and password",
                 message.trim()
@@ -493,11 +548,6 @@ mod mysql {
             )
         } else if lower.contains("url parameter") {
             format!("{}; remove it or fix its spelling", message.trim())
-        } else if lower.contains("asked for ssl") {
-            // The driver is built without TLS: it asks, and the server says it cannot.
-            "the URL requires TLS (require_ssl) but this version of session-audit connects without TLS; \
-             remove require_ssl on a trusted network or connect through a TLS-terminating proxy"
-                .into()
         } else if let Some(reason) = describe_transport(&lower) {
             reason.into()
         } else {

@@ -7,11 +7,15 @@
 
 mod connection;
 pub mod credentials;
+#[cfg(feature = "mysql")]
+mod mysql_tls;
 #[cfg(feature = "postgres")]
 mod pg_tls;
 mod reading;
 pub mod schema;
 mod snapshot;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+mod tls_errors;
 pub mod types;
 pub mod url;
 

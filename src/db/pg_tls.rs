@@ -353,30 +353,6 @@ impl ServerCertVerifier for ChainOnly {
     }
 }
 
-/// A TLS failure as a sentence with the way out (`text`: the driver's error and its causes).
-pub fn describe(text: &str, host: &str) -> Option<String> {
-    let lower = text.to_lowercase();
-    Some(
-        if lower.contains("unknownissuer") || lower.contains("unknown issuer") {
-            "the server's certificate is not signed by a CA this connection trusts; give the CA with sslrootcert=PATH (or sslrootcert=system), or use sslmode=require to encrypt without verifying".into()
-        } else if lower.contains("notvalidforname") || lower.contains("not valid for name") {
-            format!(
-                "the server's certificate does not name the host \"{host}\"; connect by a name the certificate has, or use sslmode=verify-ca to check the chain only"
-            )
-        } else if lower.contains("expired") {
-            "the server's certificate has expired; renew it on the server (or check this machine's clock)".into()
-        } else if lower.contains("server does not support tls")
-            || lower.contains("does not support ssl")
-        {
-            "the URL requires TLS (sslmode=require or verify-…) but the server does not offer it; enable ssl on the server, or use sslmode=prefer on a trusted network".into()
-        } else if lower.contains("no encryption") {
-            "the server accepts only TLS connections (a hostssl rule) and this one is not encrypted; use sslmode=require (or prefer, the default)".into()
-        } else {
-            return None;
-        },
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -77,3 +77,117 @@ impl Drop for MysqlDb {
         );
     }
 }
+
+/// A MariaDB server of its own that accepts TLS only (`require_secure_transport`), with the
+/// test's throwaway certificate, on a free port of 127.0.0.1 and a socket in a temporary
+/// directory; a user `audit` with `password` and a database `test`. Stopped on drop.
+pub struct TlsOnlyServer {
+    dir: tempfile::TempDir,
+    child: std::process::Child,
+    pub port: u16,
+}
+
+impl TlsOnlyServer {
+    pub fn start(certs: &super::certs::Certs, password: &str) -> Option<Self> {
+        use std::process::Command;
+        let found = ["mariadb-install-db", "mariadb", "mariadb-admin"]
+            .iter()
+            .all(|p| Command::new(p).arg("--version").output().is_ok());
+        if !found || !std::path::Path::new("/usr/sbin/mariadbd").exists() {
+            unavailable(
+                "MariaDB's server programs",
+                "mariadb-install-db or mariadbd not found",
+            );
+            return None;
+        }
+        let dir = tempfile::Builder::new()
+            .prefix("sa-mariadb-")
+            .tempdir()
+            .expect("temp dir");
+        let data = dir.path().join("data");
+        for name in ["ca.pem", "server.pem", "server.key"] {
+            std::fs::copy(certs.path(name), dir.path().join(name)).expect("copy certificate");
+        }
+        let _ = Command::new("chown")
+            .arg("-R")
+            .arg("mysql")
+            .arg(dir.path())
+            .status();
+        let out = Command::new("mariadb-install-db")
+            .arg("--no-defaults")
+            .arg(format!("--datadir={}", data.display()))
+            .args([
+                "--user=mysql",
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+            ])
+            .output()
+            .expect("run mariadb-install-db");
+        assert!(
+            out.status.success(),
+            "mariadb-install-db failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("free port");
+        let socket = dir.path().join("sock");
+        let d = dir.path();
+        let child = Command::new("/usr/sbin/mariadbd")
+            .arg("--no-defaults")
+            .arg(format!("--datadir={}", data.display()))
+            .arg(format!("--socket={}", socket.display()))
+            .arg(format!("--port={port}"))
+            .args([
+                "--bind-address=127.0.0.1",
+                "--user=mysql",
+                "--innodb-buffer-pool-size=16M",
+            ])
+            .arg(format!("--ssl-ca={}", d.join("ca.pem").display()))
+            .arg(format!("--ssl-cert={}", d.join("server.pem").display()))
+            .arg(format!("--ssl-key={}", d.join("server.key").display()))
+            .arg("--require-secure-transport=ON")
+            .arg(format!("--log-error={}", d.join("error.log").display()))
+            .arg(format!("--pid-file={}", d.join("pid").display()))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start mariadbd");
+        let server = TlsOnlyServer { dir, child, port };
+        let ready = (0..100).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            Command::new("mariadb-admin")
+                .arg(format!("--socket={}", socket.display()))
+                .args(["-uroot", "ping"])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+        assert!(
+            ready,
+            "the TLS-only mariadbd did not start: {}",
+            std::fs::read_to_string(server.dir.path().join("error.log")).unwrap_or_default()
+        );
+        let out = Command::new("mariadb")
+            .arg(format!("--socket={}", socket.display()))
+            .args(["-uroot", "-e"])
+            .arg(format!(
+                "CREATE USER 'audit'@'%' IDENTIFIED BY '{password}'; GRANT ALL ON *.* TO 'audit'@'%'; CREATE DATABASE test;"
+            ))
+            .output()
+            .expect("create the user");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Some(server)
+    }
+}
+
+impl Drop for TlsOnlyServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
