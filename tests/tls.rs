@@ -141,6 +141,26 @@ fn postgres_tls_only_server_every_sslmode() {
         &[("PGSSLROOTCERT", &ca)],
     );
     assert!(connected(&out), "{}", out.stderr);
+    // At the most verbose logging too, neither the password nor key material shows.
+    let mut cmd = bin();
+    cmd.env(
+        "DATABASE_URL",
+        at(
+            "localhost",
+            &format!("sslmode=verify-full&sslrootcert={other}"),
+        ),
+    )
+    .env("HOME", "/nonexistent")
+    .args(["-vv", "check"]);
+    let out = run(&mut cmd);
+    assert_eq!(out.code, 2);
+    for secret in [PASSWORD, "PRIVATE KEY", "BEGIN CERTIFICATE"] {
+        assert!(
+            !out.stderr.contains(secret) && !out.stdout.contains(secret),
+            "{secret}: {}",
+            out.stderr
+        );
+    }
     // A mode libpq does not have.
     let out = audit(&at("localhost", "sslmode=strict"), &[]);
     one_line_without_password(&out);
@@ -239,5 +259,26 @@ fn mariadb_tls_only_server_every_ssl_mode() {
     refused(
         at("127.0.0.1", "ssl-mode=STRICT"),
         "ssl-mode=STRICT is not one of",
+    );
+}
+
+#[test]
+fn postgres_expired_certificate_is_named() {
+    let Some(certs) = Certs::make() else { return };
+    let Some(cluster) = PgCluster::start_with(PASSWORD, ClusterTls::OnlyExpired(&certs)) else {
+        return;
+    };
+    let ca = certs.path("ca.pem");
+    let url = format!(
+        "postgres://postgres:{PASSWORD}@localhost:{}/postgres?sslmode=verify-full&sslrootcert={}",
+        cluster.port,
+        ca.display()
+    );
+    let out = audit(&url, &[]);
+    one_line_without_password(&out);
+    assert!(
+        out.stderr.contains("certificate has expired"),
+        "{}",
+        out.stderr
     );
 }

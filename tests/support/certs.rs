@@ -1,6 +1,7 @@
 //! Throwaway certificates for the TLS tests, made with the openssl command line in a
-//! temporary directory: a CA, a server certificate it signs for the name `localhost` only, and
-//! a second CA that signed nothing the servers use.
+//! temporary directory: a CA, a server certificate it signs for the name `localhost` only, the
+//! same certificate expired (valid for one day in 2020), and a second CA that signed nothing
+//! the servers use.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -88,6 +89,38 @@ impl Certs {
                 "ext.cnf",
                 "-out",
                 "server.pem",
+            ],
+        );
+        // The same key and name, signed by the CA for one day in 2020: long expired.
+        std::fs::write(d.join("index.txt"), "").expect("index");
+        std::fs::write(d.join("serial"), "1000\n").expect("serial");
+        std::fs::write(
+            d.join("ca.cnf"),
+            "[ca]\ndefault_ca=c\n[c]\ndir=.\ndatabase=index.txt\nnew_certs_dir=.\nserial=serial\ndefault_md=sha256\npolicy=p\n[p]\ncommonName=supplied\n",
+        )
+        .expect("ca.cnf");
+        openssl(
+            d,
+            &[
+                "ca",
+                "-batch",
+                "-notext",
+                "-config",
+                "ca.cnf",
+                "-cert",
+                "ca.pem",
+                "-keyfile",
+                "ca.key",
+                "-in",
+                "server.csr",
+                "-out",
+                "expired.pem",
+                "-startdate",
+                "20200101000000Z",
+                "-enddate",
+                "20200102000000Z",
+                "-extfile",
+                "ext.cnf",
             ],
         );
         Some(Certs { dir })

@@ -136,6 +136,8 @@ pub enum ClusterTls<'a> {
     Off,
     /// `ssl = on` with this server certificate, and only `hostssl` connections accepted.
     Only(&'a super::certs::Certs),
+    /// The same, with the expired copy of the certificate.
+    OnlyExpired(&'a super::certs::Certs),
 }
 
 impl PgCluster {
@@ -191,10 +193,14 @@ impl PgCluster {
         );
         match tls {
             ClusterTls::Off => options.push_str(" -c ssl=off"),
-            ClusterTls::Only(certs) => {
-                for name in ["server.pem", "server.key"] {
+            ClusterTls::Only(certs) | ClusterTls::OnlyExpired(certs) => {
+                let cert = match tls {
+                    ClusterTls::OnlyExpired(_) => "expired.pem",
+                    _ => "server.pem",
+                };
+                for (from, name) in [(cert, "server.pem"), ("server.key", "server.key")] {
                     let to = data.join(name);
-                    std::fs::copy(certs.path(name), &to).expect("copy the server certificate");
+                    std::fs::copy(certs.path(from), &to).expect("copy the server certificate");
                     let _ = Command::new("chown").arg("postgres").arg(&to).status();
                     use std::os::unix::fs::PermissionsExt;
                     std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o600))
