@@ -165,11 +165,15 @@ async fn audited(
         &plan.settings,
         &plan.checks,
     );
+    let mut audit = Box::pin(audit);
     let mut report = tokio::select! {
-        report = audit => report,
+        report = &mut audit => report,
         signal = interrupted() => {
-            // Dropping the audit closes its connections (the server rolls back the read-only
-            // transaction) and removes any spool; nothing has been written yet.
+            // Nothing has been written yet. The audit is forgotten, not dropped: a SQLite
+            // statement cannot be interrupted, and dropping diesel-async's handle to it would
+            // wait for it to end. The process exits right after, which ends the statement and
+            // closes every connection (the servers roll back the read-only transactions).
+            std::mem::forget(audit);
             let e = AuditError::Interrupted { signal };
             emit_stopped(&e, &plan.url.redacted, &plan.output);
             return Err(e);

@@ -308,3 +308,72 @@ fn non_utf8_text_is_an_error_not_a_pass() {
         assert!(line.starts_with("error: "), "{line}");
     }
 }
+
+/// A SQLite file whose audit takes seconds: 300,000 bookings of the clean fixture's shape.
+fn slow_sqlite() -> SqliteDb {
+    let db = SqliteDb::new();
+    Fixture::clean().create(&db);
+    db.exec(
+        "WITH RECURSIVE n(i) AS (SELECT 1000 UNION ALL SELECT i + 1 FROM n WHERE i < 301000)
+         INSERT INTO bookings_booking (id, service_id, service_session_id, status, start_time, end_time)
+         SELECT i, 1, NULL, 'confirmed', '2025-01-15 14:00:00', '2025-01-15 15:00:00' FROM n",
+    );
+    db
+}
+
+/// SQLite has no server to cancel a statement: a client-side time limit or a signal must still
+/// end the audit at once with exit 2 and a complete error report, never a panic (exit 101).
+#[test]
+fn sqlite_timeouts_and_signals_end_the_audit_with_exit_2() {
+    let db = slow_sqlite();
+    let out = check(
+        &db.url(),
+        &["--format", "json", "--statement-timeout", "1ms"],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("exceeded the statement timeout of 1ms"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.json().verdict, "error");
+
+    for signal in ["INT", "TERM"] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("session-audit"))
+            .args([
+                "check",
+                "--database-url",
+                &db.url(),
+                "--format",
+                "json",
+                "--output",
+            ])
+            .arg(&path)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the audit");
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        let sent = std::time::Instant::now();
+        let killed = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let output = child.wait_with_output().expect("the audit ends");
+        let took = sent.elapsed();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "SIG{signal}: {stderr}");
+        assert!(
+            took < std::time::Duration::from_secs(1),
+            "SIG{signal} took {took:?}"
+        );
+        assert!(stderr.contains("interrupted by"), "{stderr}");
+        let report: crate::support::JsonReport =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("the report")).unwrap();
+        assert_eq!(report.verdict, "error");
+    }
+}

@@ -67,6 +67,27 @@ pub struct Snapshot {
     lost: Option<String>,
 }
 
+/// A query that ran past its limit.
+#[derive(Debug)]
+pub struct Overran;
+
+/// Runs `work` for at most `limit`. A query that overran is forgotten, not dropped: SQLite
+/// runs on a blocking thread that nothing can interrupt (diesel exposes no sqlite3_interrupt),
+/// and dropping diesel-async's handle to it waits for the statement to end (and panics on a
+/// single-threaded runtime). Forgotten, it runs on until the process exits; the snapshot is
+/// given up on (see `settle`), so nothing else waits for that connection. On PostgreSQL and
+/// MySQL the server has already cancelled the statement by then.
+async fn bounded<F: std::future::Future>(limit: Duration, work: F) -> Result<F::Output, Overran> {
+    let mut work = Box::pin(work);
+    tokio::select! {
+        out = &mut work => Ok(out),
+        () = tokio::time::sleep(limit) => {
+            std::mem::forget(work);
+            Err(Overran)
+        }
+    }
+}
+
 impl Snapshot {
     /// Up to `jobs` snapshots that all see the same data: on PostgreSQL the first transaction
     /// exports its snapshot and the others import it (`SET TRANSACTION SNAPSHOT`), so running
@@ -180,7 +201,8 @@ impl Snapshot {
     /// Runs one query under the statement timeout.
     pub async fn load<T: Row>(&mut self, query: BoundQuery) -> Result<Vec<T>, QueryError> {
         self.usable()?;
-        let outcome = tokio::time::timeout(self.client_limit(), self.conn.load::<T>(query)).await;
+        let limit = self.client_limit();
+        let outcome = bounded(limit, self.conn.load::<T>(query)).await;
         self.settle(outcome)
     }
 
@@ -192,9 +214,8 @@ impl Snapshot {
         spool: crate::spool::SpoolWriter,
     ) -> Result<crate::spool::SpoolWriter, QueryError> {
         self.usable()?;
-        let outcome =
-            tokio::time::timeout(self.client_limit(), self.conn.spool_ids(query, skip, spool))
-                .await;
+        let limit = self.client_limit();
+        let outcome = bounded(limit, self.conn.spool_ids(query, skip, spool)).await;
         self.settle(outcome)
     }
 
@@ -240,12 +261,17 @@ impl Snapshot {
     pub async fn close(mut self) {
         if self.lost.is_none() {
             let _ = self.execute("ROLLBACK").await;
+        } else if self.backend == BackendKind::Sqlite {
+            // A statement abandoned at its time limit may still hold this connection on a
+            // blocking thread: dropping it would wait for that statement. The process ends it.
+            std::mem::forget(self);
         }
     }
 
     async fn execute(&mut self, sql: &str) -> Result<(), QueryError> {
         self.usable()?;
-        let outcome = tokio::time::timeout(self.client_limit(), self.conn.batch_execute(sql)).await;
+        let limit = self.client_limit();
+        let outcome = bounded(limit, self.conn.batch_execute(sql)).await;
         let done = self.settle(outcome);
         if let Err(e) = &done {
             // A savepoint that cannot be set or released means the transaction is gone.
@@ -266,7 +292,7 @@ impl Snapshot {
     /// statement abandoned at the limit may still be running: the connection is given up.
     fn settle<T>(
         &mut self,
-        outcome: Result<diesel::QueryResult<T>, tokio::time::error::Elapsed>,
+        outcome: Result<diesel::QueryResult<T>, Overran>,
     ) -> Result<T, QueryError> {
         match outcome {
             Ok(Ok(value)) => Ok(value),
