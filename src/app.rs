@@ -38,10 +38,7 @@ pub async fn run(cli: Cli) -> u8 {
                 Err(e) => Err(AuditError::Write(e)),
             }
         }
-        Command::ExplainCheck { id } => {
-            print!("{}", id.doc());
-            Ok(0)
-        }
+        Command::ExplainCheck { id } => print_bytes(id.doc().as_bytes()),
     };
     match outcome {
         Ok(code) => code,
@@ -85,11 +82,8 @@ async fn fix_sql(args: &crate::cli::FixArgs) -> Result<u8, AuditError> {
 
 /// Generated text to stdout; a reader that stops early (`| head`) is not an error.
 fn print_bytes(bytes: &[u8]) -> Result<u8, AuditError> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(AuditError::Write(e)),
-        _ => Ok(0),
-    }
+    console::print(bytes).map_err(AuditError::Write)?;
+    Ok(0)
 }
 
 /// `report`: audit, save the JSON, CSV and HTML reports in the folder with the history, and

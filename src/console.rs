@@ -40,6 +40,17 @@ pub fn note(message: &str) {
 
 /// `-v`: each step and each check with its time; `-vv`: also every query's SQL. On stderr,
 /// so the report on stdout stays machine-readable.
+/// Writes generated text to stdout. A reader that stops early (`| head`) or a closed stdout is
+/// not an error: the command ends quietly, as ripgrep and coreutils do; anything else is.
+pub fn print(text: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
 pub fn init_logging(verbose: u8) {
     let level = match verbose {
         0 => return,

@@ -51,7 +51,7 @@ pub fn sql(args: &SqlArgs) -> Result<u8, AuditError> {
         let text = sql_text(&q.query, backend).map_err(AuditError::Usage)?;
         let _ = write!(out, "-- queries/{}\n{};\n", q.file, text.trim_end());
     }
-    print!("{out}");
+    crate::console::print(out.as_bytes()).map_err(AuditError::Write)?;
     Ok(0)
 }
 
@@ -85,7 +85,10 @@ pub async fn explain(args: &ExplainArgs) -> Result<u8, AuditError> {
     let backend = plan.url.backend();
     let planned = planned_queries(&plan.settings, &schema, backend, &plan.checks)
         .map_err(|e| AuditError::Usage(e.to_string()))?;
-    println!(
+    // Collected and printed once: a closed stdout then ends the command quietly.
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
         "session-audit {} · planner estimates on {} (EXPLAIN, nothing executed)",
         env!("CARGO_PKG_VERSION"),
         plan.url.redacted
@@ -95,21 +98,24 @@ pub async fn explain(args: &ExplainArgs) -> Result<u8, AuditError> {
     for q in planned {
         if current != Some(q.check) {
             current = Some(q.check);
-            println!("\n{}: {}", q.check, q.check.spec().title);
+            let _ = writeln!(out, "\n{}: {}", q.check, q.check.spec().title);
         }
         if q.shared_with_earlier {
-            println!("  {:<38} shared, estimated above", q.file);
+            let _ = writeln!(out, "  {:<38} shared, estimated above", q.file);
             continue;
         }
         match estimate(snapshot, backend, q).await {
-            Ok((file, estimate)) => println!("  {file:<38} {estimate}"),
+            Ok((file, estimate)) => {
+                let _ = writeln!(out, "  {file:<38} {estimate}");
+            }
             Err((file, e)) => {
                 failed = true;
-                println!("  {file:<38} cannot plan: {e}");
+                let _ = writeln!(out, "  {file:<38} cannot plan: {e}");
             }
         }
     }
     reading.close().await;
+    crate::console::print(out.as_bytes()).map_err(AuditError::Write)?;
     Ok(if failed { 2 } else { 0 })
 }
 

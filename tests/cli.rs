@@ -772,3 +772,38 @@ fn a_columns_key_the_audit_does_not_read_is_exit_2() {
         out.stderr
     );
 }
+
+/// A closed stdout (the reader went away) ends every subcommand quietly: no panic (exit 101),
+/// no error line.
+#[test]
+fn a_closed_stdout_ends_every_subcommand_quietly() {
+    let db = SqliteDb::new();
+    crate::support::Fixture::clean().create(&db);
+    let url = db.url();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["check", "--database-url", &url],
+        vec!["check", "--database-url", &url, "--format", "json"],
+        vec!["explain", "--database-url", &url],
+        vec!["fix-sql", "--database-url", &url],
+        vec!["sql"],
+        vec!["explain-check", "coverage"],
+        vec!["man"],
+        vec!["completions", "bash"],
+        vec!["init", "-"],
+    ];
+    for args in commands {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("session-audit"))
+            .args(&args)
+            .env_remove("DATABASE_URL")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start");
+        drop(child.stdout.take()); // the reader is gone before anything is written
+        let out = child.wait_with_output().expect("ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(101), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("error"), "{args:?}: {stderr}");
+    }
+}
