@@ -131,7 +131,9 @@ fn prepare(
             .as_deref()
             .map(crate::db::url::redact)
             .unwrap_or_default();
-        emit_stopped(&e, &url, &OutputPlan::from_args(&args.output));
+        // An output that is an input gets not even the error report.
+        let outputs = OutputPlan::from_args(&args.output).without(&crate::plan::inputs_of(args));
+        emit_stopped(&e, &url, &outputs);
         e
     };
     let plan = CheckPlan::from_args(args).map_err(stopped)?;
@@ -251,6 +253,19 @@ async fn init(args: &InitArgs) -> Result<u8, AuditError> {
         return Err(AuditError::WouldOverwrite {
             path: args.path.clone(),
         });
+    }
+    if !to_stdout && let Some(raw) = &args.database_url {
+        // `init --database-url db.sqlite3 db.sqlite3 --force` must not replace the database.
+        if let Ok(url) = DatabaseUrl::parse(raw) {
+            // The config it replaces with --force is its to replace.
+            let inputs = crate::inputs::read_by_the_run(
+                Some(&url),
+                None,
+                false,
+                &[args.database_url_file.as_deref()],
+            );
+            crate::inputs::refuse_writing_over(&[&args.path], &inputs)?;
+        }
     }
     let text = if args.database_url.is_some() || args.database_url_file.is_some() {
         let connect = crate::cli::ConnectArgs::for_url(

@@ -87,6 +87,11 @@ pub enum AuditError {
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
 
+    #[error(
+        "{output} would be written over {input}, which this run reads; give the output another path"
+    )]
+    OutputIsAnInput { output: PathBuf, input: PathBuf },
+
     #[error("{path} exists; pass --force to replace it, or another path")]
     WouldOverwrite { path: PathBuf },
 }

@@ -17,6 +17,7 @@ mod fix;
 #[cfg(test)]
 mod fuzz;
 mod history;
+mod inputs;
 mod inspect;
 mod plan;
 mod preview;

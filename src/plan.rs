@@ -51,6 +51,26 @@ impl OutputPlan {
         }
     }
 
+    /// Every file this plan writes.
+    pub fn paths(&self) -> Vec<&std::path::Path> {
+        self.files
+            .iter()
+            .map(|(_, p)| p.as_path())
+            .chain(self.path.as_deref())
+            .collect()
+    }
+
+    /// Leaves out the outputs that are inputs of the run (see `inputs`): what an error report
+    /// may still be written to when the plan itself could not be made.
+    pub fn without(mut self, inputs: &[PathBuf]) -> Self {
+        let keep = |p: &std::path::Path| crate::inputs::refuse_writing_over(&[p], inputs).is_ok();
+        self.files.retain(|(_, p)| keep(p));
+        if self.path.as_deref().is_some_and(|p| !keep(p)) {
+            self.path = None;
+        }
+        self
+    }
+
     /// Two outputs into one file would overwrite each other: refuse before connecting.
     pub fn validate(&self) -> Result<(), AuditError> {
         let mut paths: Vec<&PathBuf> = self.files.iter().map(|(_, p)| p).collect();
@@ -105,6 +125,8 @@ impl CheckPlan {
     pub fn from_args(args: &CheckArgs) -> Result<Self, AuditError> {
         let output = OutputPlan::from_args(&args.output);
         output.validate()?;
+        // First: every later error writes an error report to these outputs.
+        crate::inputs::refuse_writing_over(&output.paths(), &inputs_of(args))?;
         let mut plan = CheckPlan::connecting(&args.connect, Some(&args.select))?;
         let settings = &mut plan.settings;
         if let Some(path) = &args.waivers {
@@ -151,6 +173,34 @@ fn check_column_names(settings: &AuditSettings) -> Result<(), AuditError> {
         }
     }
     Ok(())
+}
+
+/// The files `check` or `report` with these arguments reads: the database file (when the URL
+/// names one and parses), the config, the waivers and the URL file.
+pub fn inputs_of(args: &CheckArgs) -> Vec<PathBuf> {
+    let url = database_url_quietly(&args.connect).and_then(|raw| DatabaseUrl::parse(&raw).ok());
+    crate::inputs::read_by_the_run(
+        url.as_ref(),
+        args.connect.config.as_deref(),
+        true,
+        &[
+            args.waivers.as_deref(),
+            args.connect.database_url_file.as_deref(),
+        ],
+    )
+}
+
+/// The raw URL, if it can be had, without warnings or errors.
+fn database_url_quietly(args: &ConnectArgs) -> Option<String> {
+    match &args.database_url_file {
+        Some(path) => std::fs::read_to_string(path)
+            .ok()?
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .map(str::to_owned),
+        None => args.database_url.clone(),
+    }
 }
 
 /// `--only` and `--skip` replace the config's `enabled`; selecting nothing is an error.

@@ -377,3 +377,94 @@ fn sqlite_timeouts_and_signals_end_the_audit_with_exit_2() {
         assert_eq!(report.verdict, "error");
     }
 }
+
+/// No output may replace what the run reads: the database (by any path, through a link, or its
+/// -wal/-journal), the config, the waivers or the URL file. Refused before anything runs.
+#[test]
+fn an_output_never_replaces_an_input() {
+    let db = SqliteDb::new();
+    Fixture::clean().create(&db);
+    let dir = db.dir.path();
+    let before = std::fs::read(db.path()).unwrap();
+    let link = dir.join("link.json");
+    std::os::unix::fs::symlink(db.path(), &link).unwrap();
+    let config = dir.join("c.toml");
+    std::fs::write(&config, "sample = 5\n").unwrap();
+    let waivers = dir.join("w.toml");
+    std::fs::write(&waivers, "").unwrap();
+    let url_file = dir.join("url");
+    std::fs::write(&url_file, db.url()).unwrap();
+    let db_path = db.url();
+    let wal = format!("{db_path}-wal");
+    let (c, w, u, l) = (
+        config.to_string_lossy().into_owned(),
+        waivers.to_string_lossy().into_owned(),
+        url_file.to_string_lossy().into_owned(),
+        link.to_string_lossy().into_owned(),
+    );
+    let base = ["--config", c.as_str(), "--waivers", w.as_str()];
+    for flag in ["--output", "--csv", "--json", "--junit", "--markdown"] {
+        for target in [
+            db_path.as_str(),
+            l.as_str(),
+            wal.as_str(),
+            c.as_str(),
+            w.as_str(),
+        ] {
+            let mut args = base.to_vec();
+            args.extend([flag, target]);
+            let out = check(&db_path, &args);
+            assert_eq!(out.code, 2, "{flag} {target}: {}", out.stderr);
+            assert!(
+                out.stderr.contains("which this run reads"),
+                "{}",
+                out.stderr
+            );
+        }
+    }
+    let out = crate::support::run(crate::support::bin().args([
+        "check",
+        "--database-url-file",
+        &u,
+        "--output",
+        &u,
+    ]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let out = crate::support::run(crate::support::bin().args([
+        "fix-sql",
+        "--database-url",
+        &db_path,
+        "--output",
+        &l,
+    ]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let out = crate::support::run(crate::support::bin().args([
+        "init",
+        &db_path,
+        "--database-url",
+        &db_path,
+        "--force",
+    ]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    // An error before the plan is made (a bad config) writes its error report elsewhere only.
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "nonsense\n").unwrap();
+    let b = bad.to_string_lossy().into_owned();
+    let out = check(
+        &db_path,
+        &["--config", &b, "--format", "json", "--output", &l],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        std::fs::read(db.path()).unwrap(),
+        before,
+        "the database is untouched"
+    );
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), "sample = 5\n");
+}

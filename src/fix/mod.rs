@@ -33,6 +33,15 @@ use triage::{LinkCandidate, Unlinked};
 pub async fn script(args: &FixArgs) -> Result<(CheckPlan, String), AuditError> {
     let mut plan = CheckPlan::connecting(&args.connect, None)?;
     plan.output.path = args.output.clone();
+    if let Some(path) = &args.output {
+        let inputs = crate::inputs::read_by_the_run(
+            Some(&plan.url),
+            args.connect.config.as_deref(),
+            true,
+            &[args.connect.database_url_file.as_deref()],
+        );
+        crate::inputs::refuse_writing_over(&[path], &inputs)?;
+    }
     if args.include_unknown_status {
         plan.settings.fix.include_unknown_status = true;
     }
