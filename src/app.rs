@@ -175,6 +175,7 @@ async fn audited(
             return Err(e);
         }
     };
+    report.refuse_nothing_evaluated(plan.allow_empty);
     if let Some((path, value)) = previous
         && report.error.is_none()
     {

@@ -186,6 +186,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PATH")]
     pub waivers: Option<PathBuf>,
 
+    /// Accept an audit of empty bookings and sessions tables (a new database) as a pass; without
+    /// it that is exit 2: nothing was verified, which is usually the wrong database.
+    #[arg(long)]
+    pub allow_empty: bool,
+
     #[command(flatten)]
     pub output: OutputArgs,
 

@@ -31,6 +31,8 @@ pub struct CheckPlan {
     pub settings: AuditSettings,
     pub checks: Vec<CheckId>,
     pub output: OutputPlan,
+    /// `--allow-empty`: empty bookings and sessions are a pass, not "nothing evaluated".
+    pub allow_empty: bool,
 }
 
 impl OutputPlan {
@@ -118,6 +120,7 @@ impl CheckPlan {
                 path: None,
                 files: Vec::new(),
             },
+            allow_empty: false,
         })
     }
 
@@ -140,6 +143,7 @@ impl CheckPlan {
             settings.sample = crate::settings::SampleLimit::All;
         }
         plan.output = output;
+        plan.allow_empty = args.allow_empty;
         Ok(plan)
     }
 }

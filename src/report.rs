@@ -277,6 +277,37 @@ impl Report {
         }
     }
 
+    /// An audit that verified nothing must not pass: every selected check skipped, or both the
+    /// bookings and the sessions empty (unless `allow_empty`: an operator's new database). Sets
+    /// `error`, so the verdict is `error` and the exit code 2; the checks stay reported.
+    pub fn refuse_nothing_evaluated(&mut self, allow_empty: bool) {
+        if self.error.is_some() || self.checks.is_empty() {
+            return;
+        }
+        if self.checks.iter().all(|c| c.status == Status::Skipped) {
+            self.error = Some(
+                "nothing was evaluated: every selected check was skipped (see their summaries); check the table names and --only"
+                    .into(),
+            );
+            return;
+        }
+        let metric = |id: CheckId, name: &str| {
+            self.checks
+                .iter()
+                .find(|c| c.id == id)
+                .and_then(|c| c.metrics.iter().find(|(n, _)| *n == name))
+                .map(|(_, v)| *v)
+        };
+        let bookings = metric(CheckId::Coverage, "total_bookings");
+        let sessions = metric(CheckId::TypeDistribution, "total_sessions");
+        if !allow_empty && bookings == Some(0) && sessions == Some(0) {
+            self.error = Some(
+                "nothing was evaluated: the bookings and the sessions tables are both empty; check that this is the right database, or pass --allow-empty for a new one"
+                    .into(),
+            );
+        }
+    }
+
     pub fn count(&self, status: Status) -> usize {
         self.checks.iter().filter(|c| c.status == status).count()
     }

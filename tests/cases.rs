@@ -319,7 +319,17 @@ pub fn missing_expected_pairs_are_information(db: &dyn TestDb) {
 
 pub fn empty_tables_warn(db: &dyn TestDb) {
     Fixture::new().create(db);
+    // Nothing was verified: not a pass, unless the operator says the database is new.
     let run = check(&db.url(), &["--format", "json"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the bookings and the sessions tables are both empty"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.json().verdict, "error");
+    let run = check(&db.url(), &["--format", "json", "--allow-empty"]);
     assert_eq!(run.code, 0);
     let report = run.json();
     assert_eq!(report.check("coverage").status, "warn");

@@ -468,3 +468,23 @@ fn an_output_never_replaces_an_input() {
     );
     assert_eq!(std::fs::read_to_string(&config).unwrap(), "sample = 5\n");
 }
+
+/// An audit in which every selected check was skipped verified nothing: exit 2, not a pass.
+#[test]
+fn an_audit_of_only_skipped_checks_is_exit_2() {
+    let db = SqliteDb::new();
+    Fixture::clean().without_migrations_table().create(&db);
+    let out = check(
+        &db.url(),
+        &["--only", "migration-state", "--format", "json"],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("every selected check was skipped"),
+        "{}",
+        out.stderr
+    );
+    let report = out.json();
+    assert_eq!(report.verdict, "error");
+    assert_eq!(report.check("migration-state").status, "skipped");
+}
