@@ -807,3 +807,37 @@ fn a_closed_stdout_ends_every_subcommand_quietly() {
         assert!(!stderr.contains("error"), "{args:?}: {stderr}");
     }
 }
+
+/// A server that accepts TCP and never answers (a hung pooler, a stopped postmaster behind a
+/// proxy) cannot hang the audit: --connect-timeout bounds the whole set-up on both servers.
+#[test]
+fn a_server_that_never_answers_is_exit_2_within_the_connect_timeout() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // Accept and hold every connection without a byte of answer, until the test ends.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    for url in [
+        format!("postgres://u@127.0.0.1:{port}/db?sslmode=disable"),
+        format!("postgres://u@127.0.0.1:{port}/db"),
+        format!("mysql://u@127.0.0.1:{port}/db"),
+    ] {
+        let started = std::time::Instant::now();
+        let out = check(&url, &["--connect-timeout", "1s"]);
+        let took = started.elapsed();
+        assert_eq!(out.code, 2, "{url}: {}", out.stderr);
+        assert!(
+            took < std::time::Duration::from_secs(5),
+            "{url} took {took:?}"
+        );
+        assert!(
+            out.stderr.contains("no answer within 1s"),
+            "{url}: {}",
+            out.stderr
+        );
+    }
+}
