@@ -841,3 +841,33 @@ fn a_server_that_never_answers_is_exit_2_within_the_connect_timeout() {
         );
     }
 }
+
+/// The CSV of an audit that could not be evaluated says so: one row per check with its status,
+/// or one row for the audit when it stopped before any check ran.
+#[test]
+fn the_csv_of_an_errored_audit_says_error() {
+    let out = check(
+        "postgres://u@127.0.0.1:1/db?sslmode=disable",
+        &["--format", "csv", "--connect-timeout", "1s"],
+    );
+    assert_eq!(out.code, 2);
+    let mut rows = csv::Reader::from_reader(out.stdout.as_bytes());
+    assert_eq!(
+        rows.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["check", "status", "summary"]
+    );
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 1, "{}", out.stdout);
+    assert_eq!(&records[0][1], "error");
+    assert!(records[0][2].contains("cannot connect"), "{}", out.stdout);
+
+    let db = SqliteDb::new();
+    crate::support::Fixture::new().create(&db); // both tables empty: nothing evaluated
+    let out = check(&db.url(), &["--format", "csv"]);
+    assert_eq!(out.code, 2);
+    let mut rows = csv::Reader::from_reader(out.stdout.as_bytes());
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 15, "one row per check: {}", out.stdout);
+    assert_eq!(&records[1][0], "coverage");
+    assert_eq!(&records[1][1], "warn");
+}

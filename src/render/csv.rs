@@ -1,6 +1,11 @@
 //! CSV: one row per finding row, the check id first. The checks' tables differ, so the header
 //! is the union of their columns in order of first appearance; cells a check does not have
 //! are empty. Id lists are space-separated within their cell.
+//!
+//! An audit that could not give a verdict (its `error` is set) has no findings to list: its
+//! CSV is `check,status,summary` with one row per check, or one row for the audit itself when
+//! it stopped before any check ran, so a spreadsheet or a script sees the error, not an
+//! empty file that reads like a clean pass.
 
 use std::io::Write;
 
@@ -8,6 +13,9 @@ use super::RenderOptions;
 use crate::report::Report;
 
 pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> std::io::Result<()> {
+    if let Some(error) = &report.error {
+        return render_error(w, report, error);
+    }
     let mut columns: Vec<&str> = Vec::new();
     for check in &report.checks {
         for column in &check.rows.columns {
@@ -67,6 +75,21 @@ pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> s
             }
             out.write_record(&record).map_err(std::io::Error::other)?;
         }
+    }
+    out.flush()
+}
+
+fn render_error(w: &mut dyn Write, report: &Report, error: &str) -> std::io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    let fail = std::io::Error::other;
+    out.write_record(["check", "status", "summary"])
+        .map_err(fail)?;
+    if report.checks.is_empty() {
+        out.write_record(["", "error", error]).map_err(fail)?;
+    }
+    for check in &report.checks {
+        out.write_record([check.id.as_str(), check.status.as_str(), &check.summary])
+            .map_err(fail)?;
     }
     out.flush()
 }
