@@ -11,6 +11,7 @@ use crate::db::{BackendKind, DatabaseUrl, Reading, Snapshot};
 use crate::error::AuditError;
 use crate::plan::{CheckPlan, table_settings};
 use crate::preview::{PlannedQuery, assumed_schema, planned_queries, sql_text};
+use crate::vocab::CheckId;
 
 /// Prints every selected check's queries for one dialect. Never connects.
 pub fn sql(args: &SqlArgs) -> Result<u8, AuditError> {
@@ -83,7 +84,23 @@ pub async fn explain(args: &ExplainArgs) -> Result<u8, AuditError> {
     let schema = reading.schema.clone();
     let snapshot = reading.first()?;
     let backend = plan.url.backend();
-    let planned = planned_queries(&plan.settings, &schema, backend, &plan.checks)
+    // Checks the schema already rules out are not planned: said once, as `check` would.
+    let mut ruled_out = Vec::new();
+    let runnable: Vec<CheckId> = plan
+        .checks
+        .iter()
+        .copied()
+        .filter(
+            |id| match crate::checks::runner::schema_verdict(*id, &schema, &plan.settings) {
+                None => true,
+                Some(verdict) => {
+                    ruled_out.push((*id, verdict));
+                    false
+                }
+            },
+        )
+        .collect();
+    let planned = planned_queries(&plan.settings, &schema, backend, &runnable)
         .map_err(|e| AuditError::Usage(e.to_string()))?;
     // Collected and printed once: a closed stdout then ends the command quietly.
     let mut out = String::new();
@@ -95,6 +112,15 @@ pub async fn explain(args: &ExplainArgs) -> Result<u8, AuditError> {
     );
     let mut current = None;
     let mut failed = false;
+    for (id, (skipped, why)) in &ruled_out {
+        failed |= !skipped;
+        let _ = writeln!(
+            out,
+            "\n{id}: {}\n  {}",
+            id.spec().title,
+            crate::error::one_line(why)
+        );
+    }
     for q in planned {
         if current != Some(q.check) {
             current = Some(q.check);
@@ -104,7 +130,21 @@ pub async fn explain(args: &ExplainArgs) -> Result<u8, AuditError> {
             let _ = writeln!(out, "  {:<38} shared, estimated above", q.file);
             continue;
         }
-        match estimate(snapshot, backend, q).await {
+        if let Some(table) = &q.missing_table {
+            let _ = writeln!(
+                out,
+                "  {:<38} not planned: there is no table {table}",
+                q.file
+            );
+            continue;
+        }
+        // Each plan in a savepoint of its own, as each check is: on PostgreSQL one failed
+        // EXPLAIN would otherwise abort the transaction and every later one would answer
+        // "current transaction is aborted".
+        let _ = snapshot.begin_check().await;
+        let planned = estimate(snapshot, backend, q).await;
+        let _ = snapshot.end_check(planned.is_ok()).await;
+        match planned {
             Ok((file, estimate)) => {
                 let _ = writeln!(out, "  {file:<38} {estimate}");
             }

@@ -19,6 +19,9 @@ pub struct PlannedQuery {
     /// Read once per audit and shared by several checks (printed in full only the first time).
     pub shared_with_earlier: bool,
     pub query: BoundQuery,
+    /// A table the query reads that the schema lacks (`explain` says so instead of planning
+    /// it: a check reads such a table only when it is there, as coverage reads the migrations).
+    pub missing_table: Option<String>,
 }
 
 /// Every query of `checks` for `backend`, in check order. `schema` decides the columns a
@@ -41,12 +44,21 @@ pub fn planned_queries(
             let Some((file, text)) = template(name, backend) else {
                 continue;
             };
+            let missing_table = TableRole::ALL
+                .iter()
+                .map(|role| settings.table(*role))
+                .zip(TableRole::ALL.iter().map(|r| format!(":\"{}\"", r.key())))
+                .find(|(table, placeholder)| {
+                    text.contains(placeholder.as_str()) && !schema.has_table(table)
+                })
+                .map(|(table, _)| table.to_owned());
             planned.push(PlannedQuery {
                 check,
                 name,
                 file,
                 shared_with_earlier: seen.contains(&file),
                 query: bind(text, &bindings)?,
+                missing_table,
             });
             seen.push(file);
         }

@@ -899,3 +899,49 @@ fn slow_checks_show_progress_on_a_terminal_only() {
         "no progress when stderr is not a terminal"
     );
 }
+
+/// explain on a database without django_migrations: the check that needs it is skipped, the
+/// query that reads it only when present is not planned, and no failure poisons the others
+/// (each plan runs in a savepoint of its own). Before, one failed plan aborted the transaction
+/// and every later one answered "current transaction is aborted".
+#[test]
+fn explain_plans_every_query_it_can_and_one_failure_poisons_nothing() {
+    let Some(db) = PgDb::new() else { return };
+    Fixture::clean().without_migrations_table().create(&db);
+    let out =
+        crate::support::run(crate::support::bin().args(["explain", "--database-url", &db.url()]));
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("skipped: there is no table \"django_migrations\""),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("not planned: there is no table django_migrations"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("aborted"), "{}", out.stdout);
+    // A query that fails to plan fails only itself: a duration stored as text passes the
+    // schema pre-flight (the column is there) but not the planner's type check.
+    db.exec("ALTER TABLE services_servicesession ALTER COLUMN duration TYPE text");
+    let out =
+        crate::support::run(crate::support::bin().args(["explain", "--database-url", &db.url()]));
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out.stdout.contains("cannot plan"), "{}", out.stdout);
+    assert_eq!(
+        out.stdout.matches("cannot plan").count(),
+        2,
+        "session-time-range's two queries only: {}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("aborted"), "{}", out.stdout);
+    assert!(!out.stdout.contains("abandoned"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("cost "),
+        "the other queries are still planned: {}",
+        out.stdout
+    );
+}

@@ -114,6 +114,20 @@ async fn run_one(
     }
 }
 
+/// What the schema says of a check before it runs, for `explain`: `Some((true, why))` when it
+/// would be skipped, `Some((false, why))` when it could not run, `None` when it runs.
+pub fn schema_verdict(
+    id: CheckId,
+    schema: &Schema,
+    settings: &AuditSettings,
+) -> Option<(bool, String)> {
+    match preflight(id, schema, settings) {
+        Preflight::Run => None,
+        Preflight::Skip(why) => Some((true, why)),
+        Preflight::Error(why) => Some((false, why)),
+    }
+}
+
 enum Preflight {
     Run,
     Skip(String),

@@ -236,8 +236,13 @@ impl Snapshot {
         self.execute(&format!("SET LOCAL {setting} = {value}"))
             .await?;
         let rows = self.load(query).await;
-        self.execute(&format!("SET LOCAL {setting} TO DEFAULT"))
-            .await?;
+        // After a failure the transaction refuses everything until the caller's savepoint is
+        // rolled back, which also undoes the SET LOCAL: resetting now would fail and give the
+        // whole connection up, poisoning every later query.
+        if rows.is_ok() {
+            self.execute(&format!("SET LOCAL {setting} TO DEFAULT"))
+                .await?;
+        }
         rows
     }
 
