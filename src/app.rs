@@ -170,6 +170,10 @@ async fn audited(
             // wait for it to end. The process exits right after, which ends the statement and
             // closes every connection (the servers roll back the read-only transactions).
             std::mem::forget(audit);
+            // A server does not notice a closed client while its statement waits or works:
+            // cancel there what the audit left running, waiting two seconds at most.
+            #[cfg(any(feature = "postgres", feature = "mysql"))]
+            crate::db::cancel::cancel_everything(std::time::Duration::from_secs(2)).await;
             let e = AuditError::Interrupted { signal };
             emit_stopped(&e, &plan.url.redacted, &plan.output);
             return Err(e);

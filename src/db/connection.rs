@@ -386,6 +386,7 @@ mod postgres {
         let conn = AsyncPgConnection::try_from_client_and_connection(client, connection)
             .await
             .map_err(|e| Failure::Connect(e.to_string()))?;
+        super::super::cancel::register_postgres(conn.cancel_token());
         Ok(Connection::Postgres(Box::new(conn)))
     }
 
@@ -510,6 +511,8 @@ mod mysql {
                     Failure::Connect(describe_connect_error(&chain, &host))
                 }
             })?;
+            // KILL QUERY from a second connection with the same options, if interrupted.
+            super::super::cancel::register_mysql(conn.opts().clone(), conn.id());
             let conn = AsyncMysqlConnection::try_from(conn)
                 .await
                 .map_err(|e| Failure::Connect(e.to_string()))?;

@@ -5,6 +5,8 @@
 //! [`Connection`] enum (diesel-async's connection types cannot share a `MultiConnection`
 //! derive), dispatched by the `dispatch!` macro.
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub mod cancel;
 mod connection;
 pub mod credentials;
 #[cfg(feature = "mysql")]
