@@ -406,13 +406,7 @@ mod postgres {
                 tokio_postgres::config::Host::Unix(path) => path.display().to_string(),
             })
             .unwrap_or_default();
-        let mut chain = e.to_string();
-        let mut source = std::error::Error::source(e);
-        while let Some(s) = source {
-            chain.push_str(": ");
-            chain.push_str(&s.to_string());
-            source = s.source();
-        }
+        let mut chain = super::super::tls_errors::error_chain(e);
         if let Some(db) = e.as_db_error() {
             chain.push_str(": ");
             chain.push_str(db.message());
@@ -499,7 +493,7 @@ mod mysql {
                 Some(mode) => attempt(with(mode)).await,
             };
             let conn = conn.map_err(|e| {
-                let chain = error_chain(&e);
+                let chain = super::super::tls_errors::error_chain(&e);
                 // MariaDB answers a plaintext login to a require_secure_transport server with
                 // "Access denied", as if the password were wrong: name the other cause too.
                 if tls.mode == Some(SslMode::Disabled) && chain.to_lowercase().contains("access denied") {
@@ -518,18 +512,6 @@ mod mysql {
                 .map_err(|e| Failure::Connect(e.to_string()))?;
             Ok(Connection::Mysql(Box::new(conn)))
         }
-    }
-
-    /// The error and its causes, where rustls's certificate verdict usually is.
-    fn error_chain(e: &mysql_async::Error) -> String {
-        let mut chain = e.to_string();
-        let mut source = std::error::Error::source(e);
-        while let Some(s) = source {
-            chain.push_str(": ");
-            chain.push_str(&s.to_string());
-            source = s.source();
-        }
-        chain
     }
 
     /// The driver's messages name the user, never the password; ours add the way out.

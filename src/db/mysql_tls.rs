@@ -43,31 +43,22 @@ pub fn split(raw: &str) -> Result<(TlsSettings, String), String> {
             raw.to_owned(),
         ));
     };
-    let mut mode = None;
-    let mut ca = None;
-    let mut native = false;
-    let kept: Vec<(String, String)> = url
+    let native = url
         .query_pairs()
-        .filter_map(|(k, v)| match k.as_ref() {
-            "ssl-mode" | "ssl_mode" | "sslmode" => {
-                mode = Some(v.into_owned());
-                None
-            }
-            "ssl-ca" | "ssl_ca" => {
-                ca = Some(PathBuf::from(v.as_ref()));
-                None
-            }
-            other => {
-                native |= ["require_ssl", "verify_ca", "verify_identity"].contains(&other);
-                Some((k.into_owned(), v.into_owned()))
-            }
-        })
-        .collect();
-    if kept.is_empty() {
-        url.set_query(None);
-    } else {
-        url.query_pairs_mut().clear().extend_pairs(&kept);
-    }
+        .any(|(k, _)| ["require_ssl", "verify_ca", "verify_identity"].contains(&k.as_ref()));
+    let taken = super::tls_errors::take_params(
+        &mut url,
+        &["ssl-mode", "ssl_mode", "sslmode", "ssl-ca", "ssl_ca"],
+    );
+    let value = |keys: &[&str]| {
+        taken
+            .iter()
+            .rev()
+            .find(|(k, _)| keys.contains(&k.as_str()))
+            .map(|(_, v)| v.clone())
+    };
+    let mode = value(&["ssl-mode", "ssl_mode", "sslmode"]);
+    let ca = value(&["ssl-ca", "ssl_ca"]).map(PathBuf::from);
     let mode = match mode {
         Some(text) => Some(match text.to_ascii_uppercase().as_str() {
             "DISABLED" => SslMode::Disabled,

@@ -72,23 +72,8 @@ pub fn split(raw: &str) -> Result<(TlsSettings, String), String> {
     let Ok(mut url) = url::Url::parse(raw) else {
         return Ok((defaults_from_env()?, raw.to_owned()));
     };
-    let mut taken: Vec<(String, String)> = Vec::new();
-    let kept: Vec<(String, String)> = url
-        .query_pairs()
-        .filter_map(|(k, v)| {
-            if ["sslmode", "sslrootcert", "sslcert", "sslkey"].contains(&k.as_ref()) {
-                taken.push((k.into_owned(), v.into_owned()));
-                None
-            } else {
-                Some((k.into_owned(), v.into_owned()))
-            }
-        })
-        .collect();
-    if kept.is_empty() {
-        url.set_query(None);
-    } else {
-        url.query_pairs_mut().clear().extend_pairs(&kept);
-    }
+    let taken =
+        super::tls_errors::take_params(&mut url, &["sslmode", "sslrootcert", "sslcert", "sslkey"]);
     let get = |key: &str, env: &str| {
         taken
             .iter()

@@ -1,6 +1,7 @@
 //! What a TLS failure means, whichever driver said it, and the way out. Shared by PostgreSQL
 //! (sslmode, sslrootcert) and MySQL/MariaDB (ssl-mode, ssl-ca): `mode` and `ca` are the names
-//! of those settings for the backend in question.
+//! of those settings for the backend in question. Also the two helpers both drivers' TLS code
+//! shares: an error's causes on one line, and taking TLS parameters out of a URL.
 
 /// The settings' names a message points at.
 pub struct Words {
@@ -68,4 +69,40 @@ pub fn describe(text: &str, host: &str, w: &Words) -> Option<String> {
             return None;
         },
     )
+}
+
+/// An error and its causes on one line, where rustls's certificate verdict usually is.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut chain = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        source = s.source();
+    }
+    chain
+}
+
+/// Removes the query parameters `keys` from `url` and returns them (name, value), in order:
+/// the TLS settings the drivers would refuse as unknown or read differently.
+pub fn take_params(url: &mut url::Url, keys: &[&str]) -> Vec<(String, String)> {
+    let mut taken = Vec::new();
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter_map(|(k, v)| {
+            let pair = (k.into_owned(), v.into_owned());
+            if keys.contains(&pair.0.as_str()) {
+                taken.push(pair);
+                None
+            } else {
+                Some(pair)
+            }
+        })
+        .collect();
+    if kept.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(&kept);
+    }
+    taken
 }
