@@ -45,6 +45,7 @@ pub const FILES: &[(&str, &str)] = files![
     "legacy_time_drift_sample.sqlite.sql",
     "make_required_readiness_sample.sql",
     "migration_state.sql",
+    "non_utf8_probe.sql",
     "orphan_sessions_sample.sql",
     "reminder_readiness_sample.sql",
     "rollback_safety_sample.sql",

@@ -299,8 +299,11 @@ fn non_utf8_text_is_an_error_not_a_pass() {
     assert_eq!(report.verdict, "error");
     let coverage = report.check("coverage");
     assert_eq!(coverage.status, "error", "{}", coverage.summary);
+    // It names the place: table, column and the row's id.
     assert!(
-        coverage.summary.contains("UTF-8") || coverage.summary.contains("utf-8"),
+        coverage
+            .summary
+            .contains("bookings_booking.status of the row with id 1 is not UTF-8 text"),
         "{}",
         coverage.summary
     );

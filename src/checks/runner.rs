@@ -107,11 +107,67 @@ async fn run_one(
                 let _ = snapshot.end_check(outcome.is_ok()).await;
                 match outcome {
                     Ok(result) => settle(result, settings),
-                    Err(e) => CheckResult::error(id, e.to_string()),
+                    Err(e) => {
+                        let message = e.to_string();
+                        let placed = match message.to_lowercase().contains("utf-8") {
+                            true => locate_non_utf8(id, snapshot, schema, settings).await,
+                            false => None,
+                        };
+                        CheckResult::error(id, placed.unwrap_or(message))
+                    }
                 }
             }
         },
     }
+}
+
+/// Text that is not UTF-8 (only SQLite can hold it): which table, column and row, found by
+/// reading the few non-ASCII values of the check's text columns as bytes. None when the
+/// backend is not SQLite or no such row is found.
+async fn locate_non_utf8(
+    id: CheckId,
+    snapshot: &mut Snapshot,
+    schema: &Schema,
+    settings: &AuditSettings,
+) -> Option<String> {
+    #[derive(diesel::QueryableByName)]
+    struct Raw {
+        #[diesel(sql_type = crate::db::types::AnyInteger)]
+        id: i64,
+        #[diesel(sql_type = diesel::sql_types::Binary)]
+        raw: Vec<u8>,
+    }
+    if snapshot.backend() != crate::db::BackendKind::Sqlite {
+        return None;
+    }
+    for (role, columns) in id.spec().needs {
+        let table = settings.table(*role);
+        for column in *columns {
+            let is_text = schema.column(table, column).is_some_and(|c| {
+                let t = c.data_type.to_lowercase();
+                t.contains("char") || t.contains("text") || t.is_empty()
+            });
+            if !is_text || *column == "id" {
+                continue;
+            }
+            let bindings = Bindings::default()
+                .identifier("source", table)
+                .column("value_column", "t", column, true)
+                .column("id_column", "t", "id", true);
+            let query =
+                crate::sql::bind(include_str!("../../queries/non_utf8_probe.sql"), &bindings)
+                    .ok()?;
+            let rows: Vec<Raw> = snapshot.load(query).await.ok()?;
+            if let Some(bad) = rows.iter().find(|r| std::str::from_utf8(&r.raw).is_err()) {
+                return Some(format!(
+                    "{table}.{column} of the row with id {} is not UTF-8 text ({}); SQLite keeps whatever bytes were written: fix that value's encoding",
+                    bad.id,
+                    crate::error::one_line(&String::from_utf8_lossy(&bad.raw))
+                ));
+            }
+        }
+    }
+    None
 }
 
 /// What the schema says of a check before it runs, for `explain`: `Some((true, why))` when it
