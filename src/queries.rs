@@ -68,6 +68,7 @@ pub const FILES: &[(&str, &str)] = files![
     "type_distribution_sample.sql",
     "type_matches_service.sql",
     "type_matches_service_sample.sql",
+    "unreadable_time_probe.sql",
 ];
 
 /// The templates PostgreSQL must plan with a setting changed (see [`Tuning`]): the checks and

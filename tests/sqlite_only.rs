@@ -97,6 +97,15 @@ fn timestamps_that_do_not_parse_are_an_error_not_a_pass() {
         "{}",
         report.check("type-distribution").summary
     );
+    // Every check that refuses them names the place: table, column, ids and a value.
+    for id in ["type-distribution", "session-time-range"] {
+        let summary = &report.check(id).summary;
+        assert!(
+            summary
+                .contains("services_servicesession.start_time ids 10, 11, e.g. `15/01/2025 14:00`"),
+            "{id}: {summary}"
+        );
+    }
     let duplicates = report.check("duplicate-times");
     assert_eq!(duplicates.status, "error");
     assert!(

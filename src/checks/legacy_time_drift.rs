@@ -54,8 +54,9 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
     let unreadable = total(&groups, |g| g.unreadable_drift);
     if unreadable > 0 {
         return Err(CheckError::BadData(format!(
-            "{} have a start or end time, on the booking or its session, that is not a timestamp; fix those values",
-            count_of(unreadable, "booking", "bookings")
+            "{} {} a start or end time, on the booking or its session, that is not a timestamp; fix those values",
+            count_of(unreadable, "booking", "bookings"),
+            has(unreadable)
         )));
     }
     let offenders = ctx

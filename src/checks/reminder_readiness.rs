@@ -30,8 +30,9 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
     let unreadable: i64 = groups.iter().map(|g| g.unreadable_start).sum();
     if unreadable > 0 {
         return Err(CheckError::BadData(format!(
-            "{} have an effective start time that is not a timestamp; fix those values",
-            count_of(unreadable, "active booking", "active bookings")
+            "{} {} an effective start time that is not a timestamp; fix those values",
+            count_of(unreadable, "active booking", "active bookings"),
+            has(unreadable)
         )));
     }
     let active: i64 = groups.iter().map(|g| g.bookings).sum();

@@ -109,9 +109,15 @@ async fn run_one(
                     Ok(result) => settle(result, settings),
                     Err(e) => {
                         let message = e.to_string();
-                        let placed = match message.to_lowercase().contains("utf-8") {
-                            true => locate_non_utf8(id, snapshot, schema, settings).await,
-                            false => None,
+                        let lower = message.to_lowercase();
+                        let placed = if lower.contains("utf-8") {
+                            locate_non_utf8(id, snapshot, schema, settings).await
+                        } else if lower.contains("not a timestamp") {
+                            locate_unreadable_times(id, snapshot, settings)
+                                .await
+                                .map(|place| format!("{message} ({place})"))
+                        } else {
+                            None
                         };
                         CheckResult::error(id, placed.unwrap_or(message))
                     }
@@ -168,6 +174,63 @@ async fn locate_non_utf8(
         }
     }
     None
+}
+
+/// Times that are not timestamps (only SQLite keeps them as free text): the first rows of the
+/// check's time columns that cannot be read, as "table.column ids 10, 11 (`next tuesday`)".
+async fn locate_unreadable_times(
+    id: CheckId,
+    snapshot: &mut Snapshot,
+    settings: &AuditSettings,
+) -> Option<String> {
+    #[derive(diesel::QueryableByName)]
+    struct Unreadable {
+        #[diesel(sql_type = crate::db::types::AnyInteger)]
+        id: i64,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        value: Option<String>,
+    }
+    if snapshot.backend() != crate::db::BackendKind::Sqlite {
+        return None;
+    }
+    let mut places = Vec::new();
+    let roles = [TableRole::Sessions, TableRole::Bookings];
+    let reads = |role: TableRole| {
+        id.spec()
+            .needs
+            .iter()
+            .chain(id.spec().skip_without)
+            .any(|(r, _)| *r == role)
+    };
+    for role in roles.into_iter().filter(|r| reads(*r)) {
+        let table = settings.table(role);
+        for column in ["start_time", "end_time"] {
+            let bindings = Bindings::default().identifier("source", table).column(
+                "value_column",
+                "t",
+                column,
+                true,
+            );
+            let Ok(query) = crate::sql::bind(
+                include_str!("../../queries/unreadable_time_probe.sql"),
+                &bindings,
+            ) else {
+                continue;
+            };
+            let Ok(rows) = snapshot.load::<Unreadable>(query).await else {
+                continue; // the column may not exist in this table
+            };
+            if let Some(first) = rows.first() {
+                let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
+                places.push(format!(
+                    "{table}.{column} ids {}, e.g. `{}`",
+                    ids.join(", "),
+                    crate::error::one_line(first.value.as_deref().unwrap_or(""))
+                ));
+            }
+        }
+    }
+    (!places.is_empty()).then(|| places.join("; "))
 }
 
 /// What the schema says of a check before it runs, for `explain`: `Some((true, why))` when it

@@ -42,8 +42,9 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
     };
     if c.unreadable > 0 {
         return Err(CheckError::BadData(format!(
-            "{} have a start or end time that is not a timestamp; fix those values",
-            count_of(c.unreadable, "session", "sessions")
+            "{} {} a start or end time that is not a timestamp; fix those values",
+            count_of(c.unreadable, "session", "sessions"),
+            has(c.unreadable)
         )));
     }
     let mut rows = Rows::new(&["problem", "count"]);
