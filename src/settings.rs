@@ -155,10 +155,10 @@ impl AuditSettings {
     }
 
     /// `[columns.*]` with the tables' configured names: what the schema read applies.
-    pub fn renames(&self) -> Vec<crate::db::Rename> {
+    pub fn renames(&self) -> Vec<crate::vocab::Rename> {
         self.columns
             .iter()
-            .map(|(role, canonical, real)| crate::db::Rename {
+            .map(|(role, canonical, real)| crate::vocab::Rename {
                 table: self.table(*role).to_owned(),
                 canonical: canonical.clone(),
                 real: real.clone(),

@@ -210,6 +210,15 @@ impl Trend {
     }
 }
 
+/// A column the config names differently (`[columns.bookings] service_session_id = "session_ref"`):
+/// the table, the name the audit uses, the name the database has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rename {
+    pub table: String,
+    pub canonical: String,
+    pub real: String,
+}
+
 /// Which configured table a check reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum TableRole {

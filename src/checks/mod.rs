@@ -7,6 +7,7 @@
 
 mod booking_join;
 mod context;
+mod probe;
 mod profile;
 pub mod runner;
 mod session_load;

@@ -5,6 +5,9 @@
 //! error names the file, the key and the way out. The file `init` writes is in `template`.
 
 mod template;
+mod values;
+
+use values::{fix_value, set_list, validate_vocabulary};
 
 pub use template::{config_text, default_config_text};
 
@@ -418,69 +421,6 @@ impl RawConfig {
         }
         Ok(())
     }
-}
-
-fn fix_value(value: &toml::Value) -> Option<crate::settings::FixValue> {
-    use crate::settings::FixValue;
-    match value {
-        toml::Value::String(s) => Some(FixValue::Text(s.clone())),
-        toml::Value::Integer(i) => Some(FixValue::Integer(*i)),
-        toml::Value::Float(f) => Some(FixValue::Float(*f)),
-        toml::Value::Boolean(b) => Some(FixValue::Bool(*b)),
-        _ => None,
-    }
-}
-
-fn set_list(slot: &mut Vec<String>, value: Option<Vec<String>>, key: &str) -> Result<(), String> {
-    match value {
-        None => Ok(()),
-        Some(list) if list.is_empty() => Err(format!("{key} is empty; list at least one value")),
-        Some(list) => {
-            *slot = list;
-            Ok(())
-        }
-    }
-}
-
-/// The vocabularies must agree with each other: a status typed `cancelled` in `not_scheduled`
-/// would silently make canceled bookings count as scheduled.
-fn validate_vocabulary(v: &crate::settings::Vocabulary) -> Result<(), String> {
-    let known = |list: &[String], value: &str| list.iter().any(|x| x == value);
-    for (key, list) in [
-        ("statuses.not_scheduled", &v.not_scheduled),
-        ("statuses.canceled", &v.canceled),
-        ("statuses.finished", &v.finished),
-    ] {
-        if let Some(bad) = list.iter().find(|s| !known(&v.statuses, s)) {
-            return Err(format!(
-                "{key} lists `{bad}`, which is not in statuses.known; fix the spelling or add it there"
-            ));
-        }
-    }
-    for (t, vis) in v
-        .expected_pairs
-        .iter()
-        .chain(std::iter::once(&v.individual))
-    {
-        if !known(&v.session_types, t) || !known(&v.visibilities, vis) {
-            return Err(format!(
-                "the pair [\"{t}\", \"{vis}\"] uses a value missing from sessions.types or sessions.visibilities"
-            ));
-        }
-    }
-    for t in v
-        .exclusive_time_types
-        .iter()
-        .chain(v.type_mapping.iter().map(|(_, t)| t))
-        .chain(std::iter::once(&v.default_session_type))
-    {
-        if !known(&v.session_types, t) {
-            return Err(format!(
-                "session type `{t}` is not in sessions.types; fix the spelling or add it there"
-            ));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -34,14 +34,7 @@ impl Column {
     }
 }
 
-/// A column the config names differently (`[columns.bookings] service_session_id = "session_ref"`):
-/// the table, the name the audit uses, the name the database has.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rename {
-    pub table: String,
-    pub canonical: String,
-    pub real: String,
-}
+pub use crate::vocab::Rename;
 
 #[derive(Debug, Clone, Default)]
 pub struct Schema {

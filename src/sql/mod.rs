@@ -31,6 +31,11 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
 use diesel::sql_types::{BigInt, HasSqlType, Text, Untyped};
 
+mod view;
+
+pub use view::SoftDelete;
+use view::{Relation, push_view};
+
 /// One piece of a parsed template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Piece<'t> {
@@ -55,28 +60,6 @@ pub enum BindValue {
     },
     /// `WHEN ? THEN ?` arms, for `CASE x :name ELSE … END`.
     Cases(Vec<(String, String)>),
-}
-
-/// How a soft-deleted row is marked (the real platform's bookings have both columns).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SoftDelete {
-    /// A boolean (or 0/1) column such as `is_deleted`: deleted when true.
-    Flag(String),
-    /// A timestamp column such as `deleted_at`: deleted when set.
-    Stamp(String),
-}
-
-/// What a `:"name"` placeholder stands for: a table, or a view of it.
-#[derive(Debug, Clone)]
-enum Relation {
-    Table(String),
-    /// `(SELECT <columns> FROM table [WHERE <not deleted>])`: the columns renamed to the names
-    /// the queries use (`"session_ref" AS "service_session_id"`), and live rows only.
-    View {
-        table: String,
-        columns: Option<Vec<(String, String)>>,
-        deleted: Option<SoftDelete>,
-    },
 }
 
 /// What the placeholders of a template stand for.
@@ -309,48 +292,6 @@ pub fn bind(template: &'static str, bindings: &Bindings) -> Result<BoundQuery, T
     Ok(BoundQuery { pieces })
 }
 
-/// `(SELECT <columns> FROM table [WHERE not deleted])`, every name quoted by the driver.
-fn push_view(
-    pieces: &mut Vec<BoundPiece>,
-    table: &str,
-    columns: Option<&[(String, String)]>,
-    deleted: Option<&SoftDelete>,
-) {
-    pieces.push(BoundPiece::Sql("(SELECT "));
-    match columns {
-        None => pieces.push(BoundPiece::Sql("*")),
-        Some(columns) => {
-            for (i, (real, exposed)) in columns.iter().enumerate() {
-                if i > 0 {
-                    pieces.push(BoundPiece::Comma);
-                }
-                pieces.push(BoundPiece::Identifier(real.clone()));
-                if real != exposed {
-                    pieces.push(BoundPiece::Sql(" AS "));
-                    pieces.push(BoundPiece::Identifier(exposed.clone()));
-                }
-            }
-        }
-    }
-    pieces.push(BoundPiece::Sql(" FROM "));
-    pieces.push(BoundPiece::Identifier(table.to_owned()));
-    match deleted {
-        None => {}
-        // CASE WHEN reads a boolean on PostgreSQL and 0/1 elsewhere alike.
-        Some(SoftDelete::Flag(column)) => {
-            pieces.push(BoundPiece::Sql(" WHERE CASE WHEN "));
-            pieces.push(BoundPiece::Identifier(column.clone()));
-            pieces.push(BoundPiece::Sql(" THEN 1 ELSE 0 END = 0"));
-        }
-        Some(SoftDelete::Stamp(column)) => {
-            pieces.push(BoundPiece::Sql(" WHERE "));
-            pieces.push(BoundPiece::Identifier(column.clone()));
-            pieces.push(BoundPiece::Sql(" IS NULL"));
-        }
-    }
-    pieces.push(BoundPiece::Sql(")"));
-}
-
 /// Splits a template into SQL text and placeholders. Never fails: anything that is not a
 /// well-formed placeholder stays SQL, for the database to judge.
 fn parse(template: &str) -> Vec<Piece<'_>> {
@@ -452,73 +393,4 @@ impl Query for BoundQuery {
 impl<Conn> diesel::RunQueryDsl<Conn> for BoundQuery {}
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholders_are_found_outside_literals_comments_and_casts() {
-        let pieces = parse(
-            "-- :\"not\" a placeholder\nSELECT x::text, ':skip' FROM :\"bookings\" WHERE s IN (:statuses)",
-        );
-        assert_eq!(
-            pieces,
-            vec![
-                Piece::Sql("-- :\"not\" a placeholder\nSELECT x::text, ':skip' FROM "),
-                Piece::Identifier("bookings"),
-                Piece::Sql(" WHERE s IN ("),
-                Piece::Values("statuses"),
-                Piece::Sql(")"),
-            ]
-        );
-    }
-
-    #[test]
-    fn unbound_and_empty_placeholders_are_errors() {
-        let b = Bindings::default();
-        assert_eq!(
-            bind("SELECT 1 FROM :\"t\"", &b).unwrap_err(),
-            TemplateError::UnboundIdentifier("t".into())
-        );
-        let b = Bindings::default().texts("v", &[]);
-        assert_eq!(
-            bind("SELECT :v", &b).unwrap_err(),
-            TemplateError::EmptyList("v".into())
-        );
-    }
-
-    #[test]
-    fn optional_columns_and_case_arms_render_as_sql() {
-        let b = Bindings::default()
-            .column("legacy", "b", "start_time", true)
-            .column("gone", "b", "end_time", false)
-            .cases("map", &[("course".into(), "course_session".into())]);
-        let q = bind("SELECT :legacy, :gone, CASE c :map ELSE 'x' END", &b).unwrap();
-        let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&q).to_string();
-        assert!(
-            sql.starts_with("SELECT b.`start_time`, NULL, CASE c  WHEN ? THEN ?  ELSE 'x' END"),
-            "{sql}"
-        );
-    }
-
-    #[test]
-    fn ids_among_wraps_the_inner_query() {
-        let inner = bind("SELECT id FROM t", &Bindings::default()).unwrap();
-        let q = inner.ids_among(&[3, 5]).unwrap();
-        let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&q).to_string();
-        assert!(
-            sql.starts_with("SELECT o.id AS id FROM (SELECT id FROM t) AS o WHERE o.id IN (?, ?)"),
-            "{sql}"
-        );
-    }
-
-    #[test]
-    fn hostile_table_names_are_quoted_not_spliced() {
-        let b = Bindings::default().identifier("t", "x\"; DROP TABLE y; --");
-        let q = bind("SELECT 1 FROM :\"t\"", &b).unwrap();
-        let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&q).to_string();
-        assert!(
-            sql.starts_with("SELECT 1 FROM `x\"; DROP TABLE y; --`"),
-            "{sql}"
-        );
-    }
-}
+mod tests;
