@@ -173,6 +173,10 @@ enum Failure {
     Url(String),
     /// The server could not be reached or refused us.
     Connect(String),
+    /// The server accepts only TLS and this connection had none (libpq's `allow` retries with
+    /// TLS on exactly this).
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    NeedsTls(String),
 }
 
 /// Opens a connection to server `S`, giving up after `connect_timeout` whatever stage the
@@ -197,7 +201,7 @@ async fn open_server<S: Server>(
             url: redacted.to_owned(),
             reason,
         }),
-        Ok(Err(Failure::Connect(reason))) => Err(connect(reason)),
+        Ok(Err(Failure::Connect(reason) | Failure::NeedsTls(reason))) => Err(connect(reason)),
         Ok(Ok(conn)) => Ok(conn),
     }
 }

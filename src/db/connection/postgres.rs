@@ -43,7 +43,7 @@ impl Server for Postgres {
             Mode::Allow => {
                 config.ssl_mode(SslMode::Disable);
                 match connect(&config, tokio_postgres::NoTls).await {
-                    Err(Failure::Connect(reason)) if reason.contains("accepts only TLS") => {
+                    Err(Failure::NeedsTls(_)) => {
                         config.ssl_mode(SslMode::Require);
                         connect(&config, rustls()?).await
                     }
@@ -68,10 +68,18 @@ where
     T: tokio_postgres::tls::MakeTlsConnect<tokio_postgres::Socket>,
     T::Stream: tokio_postgres::tls::TlsStream + Unpin + Send + 'static,
 {
-    let (client, connection) = config
-        .connect(tls)
-        .await
-        .map_err(|e| Failure::Connect(describe_connect_error(&e, config)))?;
+    let (client, connection) = config.connect(tls).await.map_err(|e| {
+        let reason = describe_connect_error(&e, config);
+        // A hostssl-only server refusing a plaintext connection (the one retry `allow` makes).
+        let plaintext_refused = e
+            .as_db_error()
+            .is_some_and(|db| db.message().contains("no encryption"));
+        if plaintext_refused {
+            Failure::NeedsTls(reason)
+        } else {
+            Failure::Connect(reason)
+        }
+    })?;
     let conn = AsyncPgConnection::try_from_client_and_connection(client, connection)
         .await
         .map_err(|e| Failure::Connect(e.to_string()))?;
