@@ -871,3 +871,24 @@ fn the_csv_of_an_errored_audit_says_error() {
     assert_eq!(&records[1][0], "coverage");
     assert_eq!(&records[1][1], "warn");
 }
+
+/// `check --format html` writes the same self-contained page `report` saves, without history.
+#[test]
+fn check_writes_the_html_page() {
+    let db = SqliteDb::new();
+    crate::support::Fixture::clean().create(&db);
+    let out = check(&db.url(), &["--format", "html"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let page = roxmltree::Document::parse(out.stdout.trim_start_matches("<!DOCTYPE html>\n"))
+        .expect("the page is well-formed markup");
+    for id in ["verdict", "checks", "history"] {
+        assert!(
+            page.descendants().any(|n| n.attribute("id") == Some(id)),
+            "no #{id}"
+        );
+    }
+    assert!(
+        out.stdout.contains("No saved reports yet."),
+        "no history outside report"
+    );
+}

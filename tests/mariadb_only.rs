@@ -397,10 +397,7 @@ fn an_interrupted_audit_leaves_no_query_on_the_server() {
         running(&rt) > 0
     });
     assert!(waiting, "the audit's query never waited on the lock");
-    std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
+    crate::support::send_signal(&child, "TERM");
     let output = child.wait_with_output().expect("the audit ends");
     assert_eq!(
         output.status.code(),

@@ -333,11 +333,7 @@ fn an_interrupted_audit_is_exit_2_and_leaves_no_half_written_file() {
             &db,
             &["--format", "json", "--output", &path_arg, "--jobs", "2"],
         );
-        let killed = std::process::Command::new("kill")
-            .args([&format!("-{signal}"), &child.id().to_string()])
-            .status()
-            .expect("kill");
-        assert!(killed.success());
+        crate::support::send_signal(&child, signal);
         let output = child.wait_with_output().expect("the audit ends");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "SIG{signal}: {stderr}");

@@ -370,11 +370,7 @@ fn sqlite_timeouts_and_signals_end_the_audit_with_exit_2() {
             .expect("start the audit");
         std::thread::sleep(std::time::Duration::from_millis(700));
         let sent = std::time::Instant::now();
-        let killed = std::process::Command::new("kill")
-            .args([&format!("-{signal}"), &child.id().to_string()])
-            .status()
-            .expect("kill");
-        assert!(killed.success());
+        crate::support::send_signal(&child, signal);
         let output = child.wait_with_output().expect("the audit ends");
         let took = sent.elapsed();
         let stderr = String::from_utf8_lossy(&output.stderr);

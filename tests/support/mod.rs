@@ -63,6 +63,15 @@ pub fn check(url: &str, args: &[&str]) -> Run {
     run(bin().arg("check").arg("--database-url").arg(url).args(args))
 }
 
+/// Sends `signal` (`INT`, `TERM`) to a running audit, as Ctrl-C or a CI runner would.
+pub fn send_signal(child: &std::process::Child, signal: &str) {
+    let sent = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success(), "kill -{signal} failed");
+}
+
 /// A database name no other test (or test run) uses: process, counter, nanoseconds.
 pub fn unique_db_name() -> String {
     static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
