@@ -138,19 +138,12 @@ async fn findings(
             &v.visibilities,
         ),
     ];
-    let lifecycle_known: Vec<String> = v
-        .canceled_session_statuses
-        .iter()
-        .chain(&v.draft_session_statuses)
-        .cloned()
-        .chain(["scheduled", "in_progress", "completed"].map(String::from))
-        .collect();
     if schema.has_column(&t.sessions, lifecycle) {
         columns.push((
             t.sessions.as_str(),
             lifecycle.as_str(),
-            "sessions.canceled_statuses / draft_statuses",
-            &lifecycle_known,
+            "sessions.statuses",
+            &v.session_statuses,
         ));
     }
     let bindings = audit_bindings(settings, &schema, backend);

@@ -69,6 +69,8 @@ pub struct Vocabulary {
     /// has it: canceled sessions take no part in duplicate-times and capacity, and draft
     /// sessions without times are "not yet scheduled", reported apart.
     pub session_status_column: String,
+    /// The lifecycle's values; `init` marks the others it finds.
+    pub session_statuses: Vec<String>,
     pub canceled_session_statuses: Vec<String>,
     pub draft_session_statuses: Vec<String>,
     /// Booking statuses the application knows.
@@ -224,6 +226,13 @@ impl Default for Vocabulary {
             individual: ("individual".into(), "private".into()),
             exclusive_time_types: strings(&["workshop", "course_session"]),
             session_status_column: "status".into(),
+            session_statuses: strings(&[
+                "draft",
+                "scheduled",
+                "in_progress",
+                "completed",
+                "canceled",
+            ]),
             canceled_session_statuses: strings(&["canceled"]),
             draft_session_statuses: strings(&["draft"]),
             statuses: strings(&[

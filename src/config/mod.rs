@@ -109,6 +109,7 @@ struct RawSessions {
     individual: Option<(String, String)>,
     exclusive_time_types: Option<Vec<String>>,
     status_column: Option<String>,
+    statuses: Option<Vec<String>>,
     canceled_statuses: Option<Vec<String>>,
     draft_statuses: Option<Vec<String>>,
 }
@@ -301,6 +302,7 @@ impl RawConfig {
                 "sessions.exclusive_time_types",
             )
             .map_err(invalid)?;
+            set_list(&mut v.session_statuses, s.statuses, "sessions.statuses").map_err(invalid)?;
             set_list(
                 &mut v.canceled_session_statuses,
                 s.canceled_statuses,

@@ -75,6 +75,7 @@ exclusive_time_types = {}
 # service_sessions does): canceled sessions take no part in duplicate-times and capacity;
 # draft sessions without times are "not yet scheduled" and reported apart, never a failure.
 status_column = {}
+statuses = {}
 canceled_statuses = {}
 draft_statuses = {}
 
@@ -120,6 +121,7 @@ default = "{}"       # every other code
         v.individual.1,
         toml_list(&v.exclusive_time_types),
         toml_str(&v.session_status_column),
+        toml_list(&v.session_statuses),
         toml_list(&v.canceled_session_statuses),
         toml_list(&v.draft_session_statuses),
         toml_list(&v.statuses),

@@ -122,3 +122,14 @@ fn columns_map_per_table() {
         .to_string();
     assert!(err.contains("unknown field `booking`"), "{err}");
 }
+
+#[test]
+fn lifecycle_lists_must_be_known_session_statuses() {
+    let err = apply("[sessions]\ncanceled_statuses = [\"cancelled\"]\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("`cancelled`, which is not in sessions.statuses"),
+        "{err}"
+    );
+}

@@ -42,6 +42,16 @@ pub fn validate_vocabulary(v: &crate::settings::Vocabulary) -> Result<(), String
             ));
         }
     }
+    for (key, list) in [
+        ("sessions.canceled_statuses", &v.canceled_session_statuses),
+        ("sessions.draft_statuses", &v.draft_session_statuses),
+    ] {
+        if let Some(bad) = list.iter().find(|s| !known(&v.session_statuses, s)) {
+            return Err(format!(
+                "{key} lists `{bad}`, which is not in sessions.statuses; fix the spelling or add it there"
+            ));
+        }
+    }
     for (t, vis) in v
         .expected_pairs
         .iter()
