@@ -46,6 +46,7 @@ pub const FILES: &[(&str, &str)] = files![
     "make_required_readiness_sample.sql",
     "migration_state.sql",
     "non_utf8_probe.sql",
+    "null_probe.sql",
     "orphan_sessions_sample.sql",
     "reminder_readiness_sample.sql",
     "rollback_safety_sample.sql",

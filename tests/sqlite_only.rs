@@ -496,3 +496,89 @@ fn an_audit_of_only_skipped_checks_is_exit_2() {
     assert_eq!(report.verdict, "error");
     assert_eq!(report.check("migration-state").status, "skipped");
 }
+
+/// Django keeps some defaults in Python, and a table edited by hand or by an old migration can
+/// hold NULL where the model says NOT NULL. Every column of every audited table, set NULL in
+/// every row in turn: the audit must give a verdict, or exit 2 with a line that names the
+/// table and column to fix, never a panic and never an error that leaves the operator guessing.
+#[test]
+fn a_null_in_any_column_gives_a_verdict_or_names_its_column() {
+    use crate::support::{Backend, django};
+    let tables = [
+        "bookings_booking",
+        "service_sessions",
+        "services_service",
+        "services_servicetype",
+        "django_migrations",
+    ];
+    let probe = SqliteDb::new();
+    probe.exec(&django::ddl(Backend::Sqlite).replace(" NOT NULL", ""));
+    let columns = |table: &str| -> Vec<String> {
+        let out = std::process::Command::new("sqlite3")
+            .arg(probe.path())
+            .arg(format!("SELECT name FROM pragma_table_info('{table}')"))
+            .output()
+            .expect("the sqlite3 shell reads the schema");
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("session-audit.toml");
+    std::fs::write(&config, django::CONFIG).unwrap();
+    let mut tried = 0;
+    let mut unnamed = Vec::new();
+    for table in tables {
+        let names = columns(table);
+        assert!(names.len() > 2, "{table} has its columns");
+        for column in names.iter().filter(|c| *c != "id") {
+            let db = SqliteDb::new();
+            // Django's DDL without its NOT NULLs, so the NULL can be written at all.
+            let nullable = NullableDdl(&db);
+            django::create(&nullable, &[]);
+            db.exec(&format!("UPDATE {table} SET {column} = NULL"));
+            let run = check(
+                &db.url(),
+                &["--config", config.to_str().unwrap(), "--format", "json"],
+            );
+            tried += 1;
+            let code = run.code;
+            assert!(
+                matches!(code, 0..=2),
+                "{table}.{column} NULL: exit {code}\n{}",
+                run.stderr
+            );
+            if code == 2 {
+                let named = run.stderr.contains(&format!("{table}.{column}"))
+                    || run.stderr.contains(&format!("\"{column}\""))
+                    || run.stderr.contains(&format!("`{column}`"));
+                if !named {
+                    unnamed.push(format!("{table}.{column}: {}", run.stderr.trim()));
+                }
+            }
+        }
+    }
+    assert!(tried > 40, "every column tried ({tried})");
+    assert!(
+        unnamed.is_empty(),
+        "errors that do not name their column:\n{}",
+        unnamed.join("\n")
+    );
+}
+
+/// A SQLite test database that runs Django's DDL with its NOT NULL constraints taken out.
+struct NullableDdl<'a>(&'a SqliteDb);
+
+impl TestDb for NullableDdl<'_> {
+    fn url(&self) -> String {
+        self.0.url()
+    }
+    fn exec(&self, sql: &str) {
+        self.0.exec(&sql.replace(" NOT NULL", ""));
+    }
+    fn backend(&self) -> crate::support::Backend {
+        crate::support::Backend::Sqlite
+    }
+}

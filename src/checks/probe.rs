@@ -1,6 +1,6 @@
 //! After a check failed on a value it cannot read: which table, column and row hold it. Only
-//! on that error path, and only on SQLite, which keeps whatever bytes and text were written
-//! (the servers' typed columns refuse them on the way in).
+//! on that error path. Bytes and free-text times only SQLite keeps (the servers' typed columns
+//! refuse them on the way in); a NULL where a value is needed any backend can hold.
 
 use crate::db::{Schema, Snapshot};
 use crate::settings::AuditSettings;
@@ -111,4 +111,52 @@ pub async fn locate_unreadable_times(
         }
     }
     (!places.is_empty()).then(|| places.join("; "))
+}
+
+/// NULL where the check needs a value: every column the check reads that holds NULL, with the
+/// first ids, as "django_migrations.name ids 1, 2". A column that may be NULL by design (a
+/// booking's session) is named too when it holds one: the operator sees every candidate.
+pub async fn locate_nulls(
+    id: CheckId,
+    snapshot: &mut Snapshot,
+    schema: &Schema,
+    settings: &AuditSettings,
+) -> Option<String> {
+    #[derive(diesel::QueryableByName)]
+    struct Null {
+        #[diesel(sql_type = crate::db::types::AnyInteger)]
+        id: i64,
+    }
+    let mut places = Vec::new();
+    let spec = id.spec();
+    for (role, columns) in spec.needs.iter().chain(spec.skip_without) {
+        let table = settings.table(*role);
+        for column in columns.iter().filter(|c| **c != "id") {
+            if schema.column(table, column).is_none() || schema.column(table, "id").is_none() {
+                continue;
+            }
+            let bindings = Bindings::default()
+                .identifier("source", table)
+                .column("value_column", "t", column, true)
+                .column("id_column", "t", "id", true);
+            let Ok(query) =
+                crate::sql::bind(include_str!("../../queries/null_probe.sql"), &bindings)
+            else {
+                continue;
+            };
+            let Ok(rows) = snapshot.load::<Null>(query).await else {
+                continue;
+            };
+            if !rows.is_empty() {
+                let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
+                places.push(format!("{table}.{column} ids {}", ids.join(", ")));
+            }
+        }
+    }
+    (!places.is_empty()).then(|| {
+        format!(
+            "NULL found in {}; give those rows a value (Django keeps some defaults in Python only)",
+            places.join("; ")
+        )
+    })
 }

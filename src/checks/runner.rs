@@ -116,6 +116,10 @@ async fn run_one(
                             super::probe::locate_unreadable_times(id, snapshot, settings)
                                 .await
                                 .map(|place| format!("{message} ({place})"))
+                        } else if lower.contains("unexpected null") {
+                            super::probe::locate_nulls(id, snapshot, schema, settings)
+                                .await
+                                .map(|place| format!("{message} ({place})"))
                         } else {
                             None
                         };
