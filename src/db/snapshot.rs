@@ -219,8 +219,8 @@ impl Snapshot {
         self.settle(outcome)
     }
 
-    /// Runs `load` with one PostgreSQL planner setting changed for this query only (`SET
-    /// LOCAL`, then back to the server's default); other backends have no such settings.
+    /// Runs `load` with PostgreSQL planner settings changed for this query only (`SET LOCAL`,
+    /// then back to the server's defaults); other backends have no such settings.
     pub async fn load_tuned<T: Row>(
         &mut self,
         query: BoundQuery,
@@ -229,19 +229,22 @@ impl Snapshot {
         if self.backend != BackendKind::Postgres {
             return self.load(query).await;
         }
-        let (setting, value) = match tuning {
-            Tuning::MoreMemory => ("work_mem", format!("'{}MB'", self.options.work_mem_mb)),
-            Tuning::NoParallelWorkers => ("max_parallel_workers_per_gather", "0".to_owned()),
-        };
-        self.execute(&format!("SET LOCAL {setting} = {value}"))
-            .await?;
+        let settings = tuning.settings(self.options.work_mem_mb);
+        let set: Vec<String> = settings
+            .iter()
+            .map(|(setting, value)| format!("SET LOCAL {setting} = {value}"))
+            .collect();
+        self.execute(&set.join("; ")).await?;
         let rows = self.load(query).await;
         // After a failure the transaction refuses everything until the caller's savepoint is
         // rolled back, which also undoes the SET LOCAL: resetting now would fail and give the
         // whole connection up, poisoning every later query.
         if rows.is_ok() {
-            self.execute(&format!("SET LOCAL {setting} TO DEFAULT"))
-                .await?;
+            let reset: Vec<String> = settings
+                .iter()
+                .map(|(setting, _)| format!("SET LOCAL {setting} TO DEFAULT"))
+                .collect();
+            self.execute(&reset.join("; ")).await?;
         }
         rows
     }
@@ -424,15 +427,33 @@ fn snapshot_error(url: &DatabaseUrl, backend: BackendKind, reason: &str) -> Audi
     }
 }
 
-/// A PostgreSQL planner setting one query needs (see [`Snapshot::load_tuned`]).
+/// PostgreSQL planner settings one query needs (see [`Snapshot::load_tuned`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tuning {
     /// `work_mem` at `--work-mem-mb`: duplicate-times' hash aggregate over (service, start)
     /// spills to disk at the default 4 MB. Raised for the whole transaction instead, it slowed
     /// the big hash joins (docs/performance.md), so it is raised for this query alone.
     MoreMemory,
-    /// No parallel workers: the sessions' load groups the bookings in a subquery on the inner
-    /// side of a hash join, and every parallel worker then builds that whole grouping again
-    /// (measured on 10M bookings: 15.0 s with two workers on two cores, 10.2 s without).
-    NoParallelWorkers,
+    /// A serial hash aggregate over a sequential read: the sessions' load groups the bookings
+    /// by session in a subquery on the inner side of a hash join. With parallel workers each
+    /// builds that whole grouping again; with the foreign-key index the planner walks it in
+    /// session order, which on bookings stored in creation order is a random heap visit per
+    /// booking. Measured on 10M interleaved bookings (docs/performance.md): 34.2 s walking the
+    /// index without workers, 13.0 s with two workers, 6.6 s as a serial hash aggregate; more
+    /// `work_mem` made it slower (9.0 s at 64 MB).
+    SerialHashAggregate,
+}
+
+impl Tuning {
+    /// The settings, as (name, value) pairs for `SET LOCAL`.
+    pub fn settings(self, work_mem_mb: u32) -> Vec<(&'static str, String)> {
+        match self {
+            Tuning::MoreMemory => vec![("work_mem", format!("'{work_mem_mb}MB'"))],
+            Tuning::SerialHashAggregate => vec![
+                ("max_parallel_workers_per_gather", "0".to_owned()),
+                ("enable_indexscan", "off".to_owned()),
+                ("enable_bitmapscan", "off".to_owned()),
+            ],
+        }
+    }
 }
