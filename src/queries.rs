@@ -77,7 +77,7 @@ pub const FILES: &[(&str, &str)] = files![
 pub fn tuning(name: &str) -> Option<Tuning> {
     match name {
         "duplicate_times" => Some(Tuning::MoreMemory),
-        "session_load" => Some(Tuning::SerialHashAggregate),
+        "session_load" => Some(Tuning::SortedGrouping),
         _ => None,
     }
 }
