@@ -7,13 +7,15 @@ use diesel::QueryableByName;
 use diesel::sql_types::Text;
 
 use crate::cli::{BackendArg, ExplainArgs, SqlArgs};
+use crate::client_script::{Script, ScriptQuery};
 use crate::db::{BackendKind, DatabaseUrl, Reading, Snapshot};
 use crate::error::AuditError;
 use crate::plan::{CheckPlan, table_settings};
-use crate::preview::{PlannedQuery, assumed_schema, planned_queries, sql_text};
+use crate::preview::{PlannedQuery, assumed_schema, placeholder_sql, planned_queries};
 use crate::vocab::CheckId;
 
-/// Prints every selected check's queries for one dialect. Never connects.
+/// Prints every selected check's queries for one dialect, as a script its client runs
+/// (see `client_script`). Never connects.
 pub fn sql(args: &SqlArgs) -> Result<u8, AuditError> {
     let settings = table_settings(args.config.as_deref(), &args.tables)?;
     let backend = match (args.backend, &args.database_url) {
@@ -31,27 +33,41 @@ pub fn sql(args: &SqlArgs) -> Result<u8, AuditError> {
     let schema = assumed_schema(&settings);
     let planned = planned_queries(&settings, &schema, backend, &checks)
         .map_err(|e| AuditError::Usage(e.to_string()))?;
-    let mut out = format!(
-        "-- session-audit {}: the SQL each check runs on {}, in one READ ONLY transaction.\n\
-         -- Detail and sample queries run only when a check finds something; queries marked\n\
-         -- shared run once per audit. Placeholders are bind parameters (values listed after\n\
-         -- each query), never spliced in. Assumes the legacy booking times still exist.\n",
-        env!("CARGO_PKG_VERSION"),
-        backend.as_str()
-    );
+    let header = [
+        format!(
+            "session-audit {}: the SQL each check runs on {}, in one read-only transaction.",
+            env!("CARGO_PKG_VERSION"),
+            backend.as_str()
+        ),
+        "Detail and sample queries run only when a check finds something (here they run".into(),
+        "always, with id 0 where the audit would pass the ids it found); shared queries run".into(),
+        "once per audit. Values are bound as the client binds them, never spliced into a query."
+            .into(),
+        "Assumes the legacy booking times still exist.".into(),
+    ];
+    let mut script = Script::new(backend, &header);
+    let default_work_mem = crate::db::SnapshotOptions::default().work_mem_mb;
     let mut current = None;
     for q in &planned {
         if current != Some(q.check) {
             current = Some(q.check);
-            let _ = write!(out, "\n-- ===== {}: {}\n", q.check, q.check.spec().title);
+            script.blank_line();
+            script.comment(&format!("===== {}: {}", q.check, q.check.spec().title));
         }
         if q.shared_with_earlier {
-            let _ = writeln!(out, "-- queries/{} (shared: printed above)", q.file);
+            script.comment(&format!("queries/{} (shared: printed above)", q.file));
             continue;
         }
-        let text = sql_text(&q.query, backend).map_err(AuditError::Usage)?;
-        let _ = write!(out, "-- queries/{}\n{};\n", q.file, text.trim_end());
+        script.query(&ScriptQuery {
+            file: q.file,
+            sql: placeholder_sql(&q.query, backend).map_err(AuditError::Usage)?,
+            literals: q.query.literals(),
+            settings: crate::queries::tuning(q.name)
+                .map(|t| t.settings(default_work_mem))
+                .unwrap_or_default(),
+        });
     }
+    let out = script.finish();
     crate::console::print(out.as_bytes()).map_err(AuditError::Write)?;
     Ok(0)
 }

@@ -5,6 +5,7 @@ mod atomic;
 mod audit;
 mod checks;
 mod cli;
+mod client_script;
 mod compare;
 mod comparison;
 mod config;

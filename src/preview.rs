@@ -89,21 +89,33 @@ pub fn assumed_schema(settings: &AuditSettings) -> Schema {
     Schema::from_tables(&borrowed)
 }
 
-/// The SQL exactly as the driver sends it for `backend` (its placeholders: `$1` on
-/// PostgreSQL, `?` elsewhere), then its bind values.
-pub fn sql_text(query: &BoundQuery, backend: BackendKind) -> Result<String, String> {
+/// The SQL exactly as the driver sends it for `backend`, with its placeholders (`$1` on
+/// PostgreSQL, `?` elsewhere) where the values go; the values are [`BoundQuery::literals`].
+pub fn placeholder_sql(query: &BoundQuery, backend: BackendKind) -> Result<String, String> {
     match backend {
         #[cfg(feature = "postgres")]
-        BackendKind::Postgres => Ok(diesel::debug_query::<diesel::pg::Pg, _>(query).to_string()),
+        BackendKind::Postgres => built::<diesel::pg::Pg>(query, &diesel::pg::Pg),
         #[cfg(feature = "mysql")]
-        BackendKind::Mysql => Ok(diesel::debug_query::<diesel::mysql::Mysql, _>(query).to_string()),
-        BackendKind::Sqlite => {
-            Ok(diesel::debug_query::<diesel::sqlite::Sqlite, _>(query).to_string())
-        }
+        BackendKind::Mysql => built::<diesel::mysql::Mysql>(query, &diesel::mysql::Mysql),
+        BackendKind::Sqlite => built::<diesel::sqlite::Sqlite>(query, &diesel::sqlite::Sqlite),
         #[allow(unreachable_patterns)]
         other => Err(format!(
             "this build has no {} support; rebuild with its feature",
             other.as_str()
         )),
     }
+}
+
+fn built<DB>(query: &BoundQuery, backend: &DB) -> Result<String, String>
+where
+    DB: diesel::backend::Backend,
+    DB::QueryBuilder: Default,
+    BoundQuery: diesel::query_builder::QueryFragment<DB>,
+{
+    use diesel::query_builder::{QueryBuilder, QueryFragment};
+    let mut builder = DB::QueryBuilder::default();
+    query
+        .to_sql(&mut builder, backend)
+        .map_err(|e| e.to_string())?;
+    Ok(builder.finish())
 }

@@ -5,23 +5,10 @@
 //! database as it was, whichever client goes on after it.
 
 use std::path::Path;
-use std::process::Command;
 
+use crate::support::clients::{Client, apply, available, dump, program};
 use crate::support::django::{self, BookingSpec};
-use crate::support::{Backend, JsonReport, TestDb, check, run};
-
-/// The clients the README's client matrix names.
-#[derive(Debug, Clone, Copy)]
-enum Client {
-    Sqlite3,
-    Sqlite3Bail,
-    PythonExecutescript,
-    Psql,
-    PsqlOnErrorStop,
-    Mysql,
-    MysqlForce,
-    Mariadb,
-}
+use crate::support::{JsonReport, TestDb, check, run};
 
 /// Booking 10 and 14 get sessions of their own, 11 joins the workshop at its time, 13 (a draft
 /// without times) is left alone.
@@ -48,115 +35,6 @@ fn fix_sql(db: &dyn TestDb, config: &str, extra: &[&str]) -> crate::support::Run
     run(crate::support::bin()
         .args(["fix-sql", "--database-url", &db.url(), "--config", config])
         .args(extra))
-}
-
-/// Whether this client is on the machine: missing is a failure in CI, a printed skip elsewhere.
-fn available(program: &str) -> bool {
-    let found = Command::new(program).arg("--version").output().is_ok();
-    if !found {
-        crate::support::pg::unavailable(program, "not on PATH");
-    }
-    found
-}
-
-/// Runs `script` through `client` against `db`, as the operator would type it.
-fn apply(client: Client, db: &dyn TestDb, script: &Path) -> std::process::Output {
-    let stdin = || std::fs::File::open(script).unwrap();
-    let url = db.url();
-    let mysql = |program: &str, force: bool| {
-        let parsed = url::Url::parse(&url).unwrap();
-        let mut cmd = Command::new(program);
-        cmd.arg("-h")
-            .arg(parsed.host_str().unwrap())
-            .arg("-P")
-            .arg(parsed.port().unwrap_or(3306).to_string())
-            .arg("-u")
-            .arg(parsed.username());
-        if force {
-            cmd.arg("--force");
-        }
-        cmd.arg(parsed.path().trim_start_matches('/'))
-            .stdin(stdin());
-        cmd
-    };
-    let mut cmd = match client {
-        Client::Sqlite3 | Client::Sqlite3Bail => {
-            let mut cmd = Command::new("sqlite3");
-            if matches!(client, Client::Sqlite3Bail) {
-                cmd.arg("-bail");
-            }
-            cmd.arg(&url).stdin(stdin());
-            cmd
-        }
-        Client::PythonExecutescript => {
-            let mut cmd = Command::new("python3");
-            cmd.args([
-                "-c",
-                "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\ntry:\n    c.executescript(open(sys.argv[2]).read())\nfinally:\n    c.close()",
-                &url,
-            ])
-            .arg(script);
-            cmd
-        }
-        Client::Psql | Client::PsqlOnErrorStop => {
-            let mut cmd = Command::new("psql");
-            cmd.args(["-X", "-q"]);
-            if matches!(client, Client::PsqlOnErrorStop) {
-                cmd.args(["-v", "ON_ERROR_STOP=1"]);
-            }
-            cmd.arg("-f").arg(script).arg(&url);
-            cmd
-        }
-        Client::Mysql => mysql("mysql", false),
-        Client::MysqlForce => mysql("mysql", true),
-        Client::Mariadb => mysql("mariadb", false),
-    };
-    cmd.output().unwrap()
-}
-
-fn program(client: Client) -> &'static str {
-    match client {
-        Client::Sqlite3 | Client::Sqlite3Bail => "sqlite3",
-        Client::PythonExecutescript => "python3",
-        Client::Psql | Client::PsqlOnErrorStop => "psql",
-        Client::Mysql | Client::MysqlForce => "mysql",
-        Client::Mariadb => "mariadb",
-    }
-}
-
-/// Every booking's session and every session's shape, through the backend's own client.
-fn dump(db: &dyn TestDb) -> String {
-    let sql = "SELECT 'b', id, coalesce(service_session_id, 0), status FROM bookings_booking \
-               UNION ALL SELECT 's', id, current_participants, session_type FROM service_sessions \
-               ORDER BY 1, 2;";
-    let url = db.url();
-    let out = match db.backend() {
-        Backend::Sqlite => Command::new("sqlite3").arg(&url).arg(sql).output(),
-        Backend::Postgres => Command::new("psql")
-            .args(["-X", "-A", "-t", "-c", sql, &url])
-            .output(),
-        Backend::Mysql => {
-            let parsed = url::Url::parse(&url).unwrap();
-            Command::new("mysql")
-                .args([
-                    "-N",
-                    "-h",
-                    parsed.host_str().unwrap(),
-                    "-u",
-                    parsed.username(),
-                ])
-                .arg(parsed.path().trim_start_matches('/'))
-                .args(["-e", sql])
-                .output()
-        }
-    }
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).replace('\t', "|")
 }
 
 fn metric(report: &JsonReport, check: &str, name: &str) -> i64 {

@@ -39,6 +39,7 @@ mod mariadb_only;
 mod postgres_only;
 mod real_platform;
 mod reports;
+mod sql_clients;
 mod sqlite_only;
 mod tls;
 

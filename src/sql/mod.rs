@@ -161,6 +161,13 @@ pub struct BoundQuery {
     pieces: Vec<BoundPiece>,
 }
 
+/// A value a bound query sends, in placeholder order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Literal<'q> {
+    Text(&'q str),
+    Int(i64),
+}
+
 #[derive(Debug, Clone)]
 enum BoundPiece {
     Sql(&'static str),
@@ -171,8 +178,19 @@ enum BoundPiece {
 }
 
 impl BoundQuery {
-    /// `SELECT o.id AS id FROM (inner) AS o WHERE o.id IN (ids)`: which of `ids` the inner
-    /// query (one `id` column) returns. Used to match waivers without fetching every id.
+    /// The values it binds, in the order of its placeholders (for a script that binds them
+    /// the way a client does: see `client_script`).
+    pub fn literals(&self) -> Vec<Literal<'_>> {
+        self.pieces
+            .iter()
+            .filter_map(|piece| match piece {
+                BoundPiece::Text(value) => Some(Literal::Text(value)),
+                BoundPiece::Int(value) => Some(Literal::Int(*value)),
+                BoundPiece::Sql(_) | BoundPiece::Identifier(_) | BoundPiece::Comma => None,
+            })
+            .collect()
+    }
+
     /// The same query behind `prefix` (`EXPLAIN `, `EXPLAIN QUERY PLAN `).
     pub fn prefixed(self, prefix: &'static str) -> BoundQuery {
         let mut pieces = vec![BoundPiece::Sql(prefix)];
@@ -180,6 +198,8 @@ impl BoundQuery {
         BoundQuery { pieces }
     }
 
+    /// `SELECT o.id AS id FROM (inner) AS o WHERE o.id IN (ids)`: which of `ids` the inner
+    /// query (one `id` column) returns. Used to match waivers without fetching every id.
     pub fn ids_among(self, ids: &[i64]) -> Result<BoundQuery, TemplateError> {
         if ids.is_empty() {
             return Err(TemplateError::EmptyList("ids".into()));

@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod certs;
+pub mod clients;
 pub mod django;
 pub mod fixture;
 pub mod mysql;
