@@ -67,7 +67,12 @@ async fn check(args: &CheckArgs) -> Result<u8, AuditError> {
 /// `fix-sql`: the remediation script, printed or written (atomically) to `--output`.
 async fn fix_sql(args: &crate::cli::FixArgs) -> Result<u8, AuditError> {
     let (plan, script) = crate::fix::script(args).await?;
-    match &plan.output.path {
+    match plan
+        .output
+        .path
+        .as_ref()
+        .filter(|p| !crate::stdio::is_dash(p))
+    {
         Some(path) => {
             crate::atomic::write_atomically(path, |w| w.write_all(script.as_bytes()))?;
             console::note(&format!(
@@ -352,12 +357,13 @@ fn emit_stopped(error: &AuditError, redacted_url: &str, output: &OutputPlan) {
 
 fn write_report(report: &Report, format: Format, path: Option<&Path>) -> Result<(), AuditError> {
     match path {
-        Some(path) => crate::atomic::write_atomically(path, |w| {
+        Some(path) if !crate::stdio::is_dash(path) => crate::atomic::write_atomically(path, |w| {
             render(format, w, report, &RenderOptions::default())
         }),
-        // --quiet: the exit code is the answer.
+        // --quiet: the exit code is the answer (unless a report was asked for on stdout, as
+        // `--json -`; the plan made sure nothing else writes there).
         None if console::quiet() => Ok(()),
-        None => {
+        _ => {
             let stdout = std::io::stdout();
             let terminal = stdout.is_terminal();
             let options = RenderOptions {

@@ -124,13 +124,16 @@ pub struct InitArgs {
 /// Where the database is and how to reach it: every command that connects.
 #[derive(Debug, Args)]
 pub struct ConnectArgs {
-    /// The database to audit: postgres://USER[:PASSWORD]@HOST[:PORT]/DB, sqlite://PATH,
-    /// file:PATH or a plain SQLite file path. Example: --database-url postgres://audit@db/prod
+    /// The database to audit, in the forms of Django's dj-database-url:
+    /// postgres://USER[:PASSWORD]@HOST[:PORT]/DB (or pgsql://), mysql://…, sqlite:///RELATIVE,
+    /// sqlite:////ABSOLUTE, file:PATH or a plain SQLite file path. Example: --database-url
+    /// postgres://audit@db/prod
     #[arg(long, env = "DATABASE_URL", hide_env_values = true, value_name = "URL")]
     pub database_url: Option<String>,
 
-    /// Read the database URL from this file (first line), so its password is not on the
-    /// command line where `ps` shows it. PostgreSQL also takes PGPASSWORD and ~/.pgpass.
+    /// Read the database URL from this file (first line; `-` reads standard input), so its
+    /// password is not on the command line where `ps` shows it. PostgreSQL also takes
+    /// PGPASSWORD and ~/.pgpass.
     #[arg(long, value_name = "PATH", conflicts_with = "database_url")]
     pub database_url_file: Option<PathBuf>,
 
@@ -214,7 +217,8 @@ pub struct FixArgs {
     #[command(flatten)]
     pub connect: ConnectArgs,
 
-    /// Write the script to this file instead of standard output (replaced atomically).
+    /// Write the script to this file instead of standard output (replaced atomically; `-` is
+    /// standard output).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -310,7 +314,8 @@ pub struct OutputArgs {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 
-    /// Write the report to this file instead of standard output (replaced atomically).
+    /// Write the report to this file instead of standard output (replaced atomically; `-` is
+    /// standard output).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 

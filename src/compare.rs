@@ -23,7 +23,7 @@ pub fn read_previous(path: &Path) -> Result<Value, AuditError> {
         path: path.to_owned(),
         reason,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    let text = crate::stdio::read_to_string(path).map_err(|e| bad(e.to_string()))?;
     let value: Value =
         serde_json::from_str(&text).map_err(|e| bad(format!("not a JSON report ({e})")))?;
     if value.get("schema_version").and_then(Value::as_u64) != Some(1) {

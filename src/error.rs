@@ -10,7 +10,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
     #[error(
-        "no database given: pass --database-url URL, --database-url-file PATH or set DATABASE_URL (postgres://…, mysql://…, sqlite://PATH or a file path)"
+        "no database given: pass --database-url URL, --database-url-file PATH or set DATABASE_URL (postgres://…, mysql://…, sqlite:///PATH or a file path)"
     )]
     NoDatabaseUrl,
 

@@ -30,6 +30,7 @@ mod reports;
 mod settings;
 mod spool;
 mod sql;
+mod stdio;
 mod time;
 mod vocab;
 mod wire;

@@ -48,17 +48,19 @@ impl OutputPlan {
         .collect();
         OutputPlan {
             format: args.format,
-            path: args.output.clone(),
+            // `--output -` is standard output, where the main report goes by default.
+            path: args.output.clone().filter(|p| !crate::stdio::is_dash(p)),
             files,
         }
     }
 
-    /// Every file this plan writes.
+    /// Every file this plan writes (not `-`, standard output).
     pub fn paths(&self) -> Vec<&std::path::Path> {
         self.files
             .iter()
             .map(|(_, p)| p.as_path())
             .chain(self.path.as_deref())
+            .filter(|p| !crate::stdio::is_dash(p))
             .collect()
     }
 
@@ -73,8 +75,27 @@ impl OutputPlan {
         self
     }
 
-    /// Two outputs into one file would overwrite each other: refuse before connecting.
+    /// Two outputs into one file would overwrite each other: refuse before connecting. So
+    /// would two reports on standard output (`--json -` beside the main report there).
     pub fn validate(&self) -> Result<(), AuditError> {
+        let on_stdout: Vec<String> = self
+            .files
+            .iter()
+            .filter(|(_, p)| crate::stdio::is_dash(p))
+            .map(|(format, _)| {
+                let name = clap::ValueEnum::to_possible_value(format)
+                    .map(|v| v.get_name().to_owned())
+                    .unwrap_or_default();
+                format!("--{name} -")
+            })
+            .collect();
+        if let Some(side) = on_stdout.first()
+            && (self.path.is_none() || on_stdout.len() > 1)
+        {
+            return Err(AuditError::Usage(format!(
+                "{side} and another report both write to standard output; send the main report to a file with --output FILE, or give {side} a file"
+            )));
+        }
         let mut paths: Vec<&PathBuf> = self.files.iter().map(|(_, p)| p).collect();
         paths.extend(self.path.as_ref());
         for (i, path) in paths.iter().enumerate() {
@@ -126,6 +147,16 @@ impl CheckPlan {
 
     /// `check` and `report`: also waivers, the sample size and the outputs.
     pub fn from_args(args: &CheckArgs) -> Result<Self, AuditError> {
+        crate::stdio::one_reader(&[
+            ("--config", args.connect.config.as_deref()),
+            (
+                "--database-url-file",
+                args.connect.database_url_file.as_deref(),
+            ),
+            ("--waivers", args.waivers.as_deref()),
+            ("--compare", args.compare.compare.as_deref()),
+        ])
+        .map_err(AuditError::Usage)?;
         let output = OutputPlan::from_args(&args.output);
         output.validate()?;
         // First: every later error writes an error report to these outputs.
@@ -197,7 +228,7 @@ pub fn inputs_of(args: &CheckArgs) -> Vec<PathBuf> {
 /// The raw URL, if it can be had, without warnings or errors.
 fn database_url_quietly(args: &ConnectArgs) -> Option<String> {
     match &args.database_url_file {
-        Some(path) => std::fs::read_to_string(path)
+        Some(path) => crate::stdio::read_to_string(path)
             .ok()?
             .lines()
             .map(str::trim)
@@ -232,7 +263,7 @@ fn select_checks(settings: &mut AuditSettings, select: &SelectArgs) -> Result<()
 /// warning that names the safer ways.
 fn database_url(args: &ConnectArgs) -> Result<String, AuditError> {
     if let Some(path) = &args.database_url_file {
-        let text = std::fs::read_to_string(path).map_err(|e| AuditError::UrlFile {
+        let text = crate::stdio::read_to_string(path).map_err(|e| AuditError::UrlFile {
             path: path.clone(),
             reason: e.to_string(),
         })?;

@@ -48,7 +48,7 @@ fn no_database_url_is_exit_2_with_the_way_out() {
     assert_eq!(out.code, 2);
     assert_eq!(
         out.stderr.trim(),
-        "error: no database given: pass --database-url URL, --database-url-file PATH or set DATABASE_URL (postgres://…, mysql://…, sqlite://PATH or a file path)"
+        "error: no database given: pass --database-url URL, --database-url-file PATH or set DATABASE_URL (postgres://…, mysql://…, sqlite:///PATH or a file path)"
     );
 }
 

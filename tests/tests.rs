@@ -42,6 +42,7 @@ mod reports;
 mod sql_clients;
 mod sqlite_only;
 mod tls;
+mod urls_and_stdio;
 
 macro_rules! backend_cases {
     ($($case:ident),* $(,)?) => {

@@ -165,7 +165,7 @@ struct RawWaiver {
 }
 
 fn read(path: &Path, flag: &'static str) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+    crate::stdio::read_to_string(path).map_err(|source| ConfigError::Read {
         path: path.to_owned(),
         flag,
         source,

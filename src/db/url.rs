@@ -69,26 +69,30 @@ impl DatabaseUrl {
         let redacted = redact(raw);
         let scheme = raw.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
         match scheme.as_deref() {
-            Some("postgres" | "postgresql") => {
+            Some(scheme @ ("postgres" | "postgresql" | "pgsql")) => {
                 url::Url::parse(raw).map_err(|e| AuditError::InvalidUrl {
                     url: redacted.clone(),
                     reason: format!(
                         "{e}; expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
                     ),
                 })?;
+                // dj-database-url's `pgsql://` is PostgreSQL; the driver knows only the others.
+                let url = match scheme {
+                    "pgsql" => format!("postgresql{}", &raw[scheme.len()..]),
+                    _ => raw.to_owned(),
+                };
                 Ok(DatabaseUrl {
-                    target: Target::Postgres {
-                        url: raw.to_owned(),
-                    },
+                    target: Target::Postgres { url },
                     redacted,
                 })
             }
             Some("sqlite") => {
                 let rest = &raw["sqlite://".len()..];
                 let (path, params) = split_query(rest)?;
-                sqlite_target(path, params, redacted)
+                let path = sqlite_url_path(path, &redacted)?;
+                sqlite_target(&path, params, redacted)
             }
-            Some(scheme @ ("mysql" | "mariadb")) => {
+            Some(scheme @ ("mysql" | "mysql2" | "mariadb")) => {
                 url::Url::parse(raw).map_err(|e| AuditError::InvalidUrl {
                     url: redacted.clone(),
                     reason: format!("{e}; expected mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE"),
@@ -102,7 +106,7 @@ impl DatabaseUrl {
             Some(other) => Err(AuditError::UnsupportedUrl {
                 url: redacted,
                 reason: format!(
-                    "unknown scheme `{}`; use postgres://, postgresql://, mysql://, mariadb://, sqlite://PATH, file:PATH or a plain file path",
+                    "unknown scheme `{}`; use postgres://, postgresql://, pgsql://, mysql://, mariadb://, sqlite:///RELATIVE, sqlite:////ABSOLUTE, file:PATH or a plain file path",
                     one_line(other)
                 ),
             }),
@@ -114,6 +118,30 @@ impl DatabaseUrl {
             None => sqlite_target(raw, Vec::new(), redacted),
         }
     }
+}
+
+/// The file a `sqlite://` URL names, read as dj-database-url (and so a Django project's
+/// `DATABASE_URL`) reads it: an empty host, then a slash, then the path, so
+/// `sqlite:///db.sqlite3` is `db.sqlite3` in the working directory and
+/// `sqlite:////srv/db.sqlite3` is `/srv/db.sqlite3`. Without a slash (`sqlite://db.sqlite3`)
+/// the rest is the path, as it always was here.
+///
+/// Earlier versions (and sqlx) read `sqlite:///srv/db.sqlite3` as `/srv/db.sqlite3`: when that
+/// file exists and the relative one does not, the URL is refused with the four-slash form to
+/// write, rather than guessed either way.
+fn sqlite_url_path(rest: &str, redacted: &str) -> Result<String, AuditError> {
+    let Some(path) = rest.strip_prefix('/') else {
+        return Ok(rest.to_owned());
+    };
+    if !path.starts_with('/') && !Path::new(path).exists() && Path::new(rest).exists() {
+        return Err(AuditError::InvalidUrl {
+            url: redacted.to_owned(),
+            reason: format!(
+                "sqlite:///{path} names {path} in the working directory (as Django's dj-database-url reads it), and there is none; for the file {rest} write sqlite:///{rest}"
+            ),
+        });
+    }
+    Ok(path.to_owned())
 }
 
 fn sqlite_target(
@@ -302,7 +330,10 @@ mod tests {
     fn sqlite_forms_route_to_sqlite() {
         for (raw, path) in [
             ("sqlite://db.sqlite3", "db.sqlite3"),
-            ("sqlite:///tmp/x.db", "/tmp/x.db"),
+            ("sqlite:///db.sqlite3", "db.sqlite3"),
+            ("sqlite:///no-such-dir/x.db", "no-such-dir/x.db"),
+            ("sqlite:////tmp/x.db", "/tmp/x.db"),
+            ("sqlite:////tmp/x.db?cache=shared", "/tmp/x.db"),
             ("file:/tmp/a%20b.db?cache=shared", "/tmp/a b.db"),
             ("plain/path.db", "plain/path.db"),
         ] {
@@ -312,6 +343,30 @@ mod tests {
                 other => panic!("{raw} routed to {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn three_slashes_to_an_absolute_file_name_the_four_slash_form() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("x.sqlite3");
+        std::fs::write(&file, b"").unwrap();
+        let raw = format!("sqlite://{}", file.display());
+        let err = DatabaseUrl::parse(&raw).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("write sqlite:///{}", file.display())),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn pgsql_and_mysql2_are_dj_database_url_aliases() {
+        let pg = DatabaseUrl::parse("pgsql://app:pw@db:5432/prod?sslmode=require").unwrap();
+        assert!(
+            matches!(pg.target, Target::Postgres { url } if url == "postgresql://app:pw@db:5432/prod?sslmode=require")
+        );
+        assert_eq!(pg.redacted, "pgsql://app:***@db:5432/prod?sslmode=require");
+        let my = DatabaseUrl::parse("mysql2://root@db/test").unwrap();
+        assert!(matches!(my.target, Target::Mysql { url } if url == "mysql://root@db/test"));
     }
 
     #[test]
