@@ -50,7 +50,7 @@ pub async fn run(cli: Cli) -> u8 {
 }
 
 async fn check(args: &CheckArgs) -> Result<u8, AuditError> {
-    let (plan, previous) = prepare(args, None)?;
+    let (plan, previous) = prepare(args, |_| None)?;
     if args.compare.fail_on_new && previous.is_none() {
         let e = AuditError::Usage(
             "--fail-on-new needs an earlier report to compare with; add --compare REPORT.json"
@@ -94,12 +94,12 @@ fn print_bytes(bytes: &[u8]) -> Result<u8, AuditError> {
 /// `report`: audit, save the JSON, CSV and HTML reports in the folder with the history, and
 /// print the main output as `check` does. Compares with the latest report there by default.
 async fn report(args: &ReportArgs) -> Result<u8, AuditError> {
-    let fallback = if args.no_compare {
-        None
-    } else {
-        crate::reports::latest(&args.dir)
-    };
-    let (plan, previous) = prepare(&args.check, fallback)?;
+    let (plan, previous) = prepare(&args.check, |plan| {
+        let database = crate::audit::fingerprint(&plan.url, &plan.settings);
+        (!args.no_compare)
+            .then(|| crate::reports::latest(&args.dir, &database))
+            .flatten()
+    })?;
     if args.check.compare.fail_on_new && previous.is_none() {
         console::warning(
             "--fail-on-new: there is no earlier report to compare with, so every failure counts",
@@ -127,7 +127,7 @@ async fn report(args: &ReportArgs) -> Result<u8, AuditError> {
 /// that asked for a report gets one that says `error`.
 fn prepare(
     args: &CheckArgs,
-    fallback: Option<std::path::PathBuf>,
+    fallback: impl FnOnce(&CheckPlan) -> Option<std::path::PathBuf>,
 ) -> Result<(CheckPlan, Option<(std::path::PathBuf, serde_json::Value)>), AuditError> {
     let stopped = |e: AuditError| {
         let url = args
@@ -142,7 +142,7 @@ fn prepare(
         e
     };
     let plan = CheckPlan::from_args(args).map_err(stopped)?;
-    let previous = match args.compare.compare.clone().or(fallback) {
+    let previous = match args.compare.compare.clone().or_else(|| fallback(&plan)) {
         Some(path) => {
             let value = crate::compare::read_previous(&path).map_err(stopped)?;
             Some((path, value))
@@ -185,6 +185,18 @@ async fn audited(
         }
     };
     report.refuse_nothing_evaluated(plan.allow_empty);
+    let previous = previous.filter(|(path, value)| {
+        let same = report.fingerprint.as_ref().is_none_or(|f| f.matches(value));
+        if !same {
+            let theirs = crate::report::Fingerprint::of_report(value)
+                .map_or_else(String::new, |f| format!(" ({})", f.describe()));
+            console::warning(&format!(
+                "{} is a report of another database{theirs}; nothing is compared (compare reports of one database)",
+                path.display()
+            ));
+        }
+        same
+    });
     if let Some((path, value)) = previous
         && report.error.is_none()
     {

@@ -5,7 +5,7 @@
 
 use crate::checks::runner::run_checks;
 use crate::db::{DatabaseUrl, Reading, Schema, SnapshotOptions};
-use crate::report::Report;
+use crate::report::{Fingerprint, Report};
 use crate::settings::AuditSettings;
 use crate::vocab::CheckId;
 
@@ -34,6 +34,18 @@ pub fn optional_columns(schema: &Schema, settings: &AuditSettings) -> Vec<String
     used
 }
 
+/// Which database and tables an audit of `url` reads: known before connecting.
+pub fn fingerprint(url: &DatabaseUrl, settings: &AuditSettings) -> Fingerprint {
+    let (host, name) = url.location();
+    Fingerprint {
+        backend: url.backend().as_str().into(),
+        host,
+        name,
+        bookings_table: settings.tables.bookings.clone(),
+        sessions_table: settings.tables.sessions.clone(),
+    }
+}
+
 pub async fn audit(
     url: &DatabaseUrl,
     options: SnapshotOptions,
@@ -41,7 +53,9 @@ pub async fn audit(
     settings: &AuditSettings,
     checks: &[CheckId],
 ) -> Report {
+    let started = std::time::Instant::now();
     let mut report = Report::new(Some(url.backend()), url.redacted.clone());
+    report.fingerprint = Some(fingerprint(url, settings));
     // Never more connections than checks to run on them.
     let jobs = jobs.clamp(1, checks.len().max(1));
     tracing::info!(
@@ -59,5 +73,6 @@ pub async fn audit(
         }
         Err(e) => report.error = Some(e.to_string()),
     }
+    report.duration = started.elapsed();
     report
 }

@@ -200,6 +200,10 @@ pub struct CheckResult {
     /// Offending ids whose waiver expired: they count again.
     pub expired_waiver_ids: Vec<i64>,
     pub waivers: Vec<WaiverOutcome>,
+    /// Wall time of this check on its connection. A pass several checks share (the booking
+    /// join, the sessions' load) is paid by the first check that needs it; the others read
+    /// its result and take almost no time.
+    pub duration: std::time::Duration,
 }
 
 impl CheckResult {
@@ -227,7 +231,51 @@ impl CheckResult {
             waived_ids: Vec::new(),
             expired_waiver_ids: Vec::new(),
             waivers: Vec::new(),
+            duration: std::time::Duration::ZERO,
         }
+    }
+}
+
+/// Which database a report is of, without credentials: what `report`'s history and
+/// `--compare` match on, so that two databases' reports are never taken for one's.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Fingerprint {
+    pub backend: String,
+    /// `host:port` of the server (the default port written out), `localhost` for a SQLite file.
+    pub host: String,
+    /// The database's name; a SQLite file's absolute path.
+    pub name: String,
+    pub bookings_table: String,
+    pub sessions_table: String,
+}
+
+impl Fingerprint {
+    /// The fingerprint a JSON report (its wire form) records; None for a report written before
+    /// reports had one (it has no `database.host`).
+    pub fn of_report(report: &serde_json::Value) -> Option<Fingerprint> {
+        let database = &report["database"];
+        let text = |v: &serde_json::Value| v.as_str().map(str::to_owned);
+        Some(Fingerprint {
+            backend: text(&database["backend"])?,
+            host: text(&database["host"])?,
+            name: text(&database["name"])?,
+            bookings_table: text(&database["tables"]["bookings"])?,
+            sessions_table: text(&database["tables"]["sessions"])?,
+        })
+    }
+
+    /// Is `report` (a wire form) of this database? A report without a fingerprint is taken
+    /// to be, as it was before fingerprints: it can only be told apart by its URL.
+    pub fn matches(&self, report: &serde_json::Value) -> bool {
+        Fingerprint::of_report(report).is_none_or(|theirs| theirs == *self)
+    }
+
+    /// `postgres db:5432/prod (bookings_booking, services_servicesession)`: for messages.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} {}/{} ({}, {})",
+            self.backend, self.host, self.name, self.bookings_table, self.sessions_table
+        )
     }
 }
 
@@ -249,6 +297,10 @@ pub struct Report {
     /// The optional columns the schema has and the checks took their meaning from
     /// (`bookings.start_time`, `sessions.status`, …), as `role.column`.
     pub optional_columns: Vec<String>,
+    /// Wall time of the whole audit: connecting, the snapshot, the schema and every check.
+    pub duration: std::time::Duration,
+    /// None when the audit stopped before the URL could be read.
+    pub fingerprint: Option<Fingerprint>,
 }
 
 impl Report {
@@ -263,7 +315,16 @@ impl Report {
             comparison: None,
             history: Vec::new(),
             optional_columns: Vec::new(),
+            duration: std::time::Duration::ZERO,
+            fingerprint: None,
         }
+    }
+
+    /// The database server the checks ran on (JUnit's `hostname`), `localhost` when unknown.
+    pub fn host(&self) -> &str {
+        self.fingerprint
+            .as_ref()
+            .map_or("localhost", |f| f.host.as_str())
     }
 
     pub fn verdict(&self) -> Verdict {
@@ -323,6 +384,8 @@ mod tests {
             comparison: None,
             history: Vec::new(),
             optional_columns: Vec::new(),
+            duration: std::time::Duration::ZERO,
+            fingerprint: None,
             backend: Some(BackendKind::Sqlite),
             database_url: "x.db".into(),
             checks: statuses

@@ -15,7 +15,7 @@ use crate::atomic::write_atomically;
 use crate::error::AuditError;
 use crate::history::{HistoryEntry, KeyMetrics};
 use crate::render::{Format, RenderOptions, render};
-use crate::report::Report;
+use crate::report::{Fingerprint, Report};
 
 const PREFIX: &str = "session-audit-";
 pub const HISTORY: &str = "history.json";
@@ -43,20 +43,38 @@ fn file(dir: &Path, stamp: &str, extension: &str) -> PathBuf {
     dir.join(format!("{PREFIX}{stamp}.{extension}"))
 }
 
-/// The newest report in `dir` whose audit ran (one that stopped at a connection error has no
-/// checks to compare with), to compare with.
-pub fn latest(dir: &Path) -> Option<PathBuf> {
+/// The newest report in `dir` of this database whose audit ran (one that stopped at a
+/// connection error has no checks to compare with), to compare with. A folder shared by
+/// several databases' audits is read per database: the others' reports are passed over, and
+/// a warning says so when a newer one was.
+pub fn latest(dir: &Path, database: &Fingerprint) -> Option<PathBuf> {
     let stamps = stamps(dir).ok()?;
-    stamps
+    let mut passed_over = 0;
+    let found = stamps
         .iter()
         .rev()
         .map(|stamp| file(dir, stamp, "json"))
         .find(|path| {
-            std::fs::read_to_string(path)
+            let Some(report) = std::fs::read_to_string(path)
                 .ok()
                 .and_then(|text| serde_json::from_str::<Value>(&text).ok())
-                .is_some_and(|report| report.get("error").is_none())
-        })
+            else {
+                return false;
+            };
+            if !database.matches(&report) {
+                passed_over += 1;
+                return false;
+            }
+            report.get("error").is_none()
+        });
+    if passed_over > 0 {
+        crate::console::warning(&format!(
+            "{passed_over} newer report(s) in {} are of another database; comparing with the latest of {} only",
+            dir.display(),
+            database.describe()
+        ));
+    }
+    found
 }
 
 /// A stamp for `at` that no report in `dir` has yet.
@@ -72,9 +90,13 @@ fn new_stamp(dir: &Path, at: DateTime<Utc>) -> std::io::Result<String> {
     Ok(stamp)
 }
 
-/// The history: every readable JSON report in `dir`, oldest first, and a warning for each
-/// report that could not be read.
-pub fn history(dir: &Path) -> std::io::Result<(Vec<HistoryEntry>, Vec<String>)> {
+/// The history of one database: every readable JSON report in `dir` of it, oldest first, and
+/// a warning for each report that could not be read. Reports of other databases in the same
+/// folder are left out (their numbers would make a false trend).
+pub fn history(
+    dir: &Path,
+    database: Option<&Fingerprint>,
+) -> std::io::Result<(Vec<HistoryEntry>, Vec<String>)> {
     let mut entries = Vec::new();
     let mut warnings = Vec::new();
     for stamp in stamps(dir)? {
@@ -83,6 +105,7 @@ pub fn history(dir: &Path) -> std::io::Result<(Vec<HistoryEntry>, Vec<String>)> 
             .map_err(|e| e.to_string())
             .and_then(|text| serde_json::from_str::<Value>(&text).map_err(|e| e.to_string()));
         match parsed {
+            Ok(report) if database.is_some_and(|d| !d.matches(&report)) => {}
             Ok(report) => entries.push(HistoryEntry {
                 generated_at: report["generated_at"].as_str().map(str::to_owned),
                 verdict: report["verdict"].as_str().map(str::to_owned),
@@ -143,7 +166,7 @@ pub fn save(dir: &Path, report: &Report, keep: Option<u32>) -> Result<Saved, Aud
             removed += 1;
         }
     }
-    let (entries, warnings) = history(dir).map_err(fail)?;
+    let (entries, warnings) = history(dir, report.fingerprint.as_ref()).map_err(fail)?;
     for warning in &warnings {
         crate::console::warning(warning);
     }

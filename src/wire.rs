@@ -19,6 +19,8 @@ struct JsonReport<'a> {
     database: Database<'a>,
     /// When the audit started, RFC 3339 in UTC.
     generated_at: String,
+    /// Wall time of the whole audit in milliseconds (added in 0.1: additive).
+    duration_ms: u64,
     verdict: &'static str,
     /// Why the audit stopped before its checks could run; absent when it did not stop.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -44,6 +46,18 @@ struct Database<'a> {
     url: &'a str,
     /// The optional columns the schema has and the checks used, as `role.column`.
     optional_columns: &'a [String],
+    /// The server as `host:port` (`localhost` for SQLite); null when the URL was not read.
+    host: Option<&'a str>,
+    /// The database's name (a SQLite file's absolute path); null when the URL was not read.
+    name: Option<&'a str>,
+    /// The tables audited; null when the URL was not read.
+    tables: Option<Tables<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tables<'a> {
+    bookings: &'a str,
+    sessions: &'a str,
 }
 
 #[derive(Serialize)]
@@ -74,6 +88,8 @@ struct JsonCheck<'a> {
     waived_ids: &'a [i64],
     waivers: Vec<JsonWaiver<'a>>,
     help: String,
+    /// Wall time of this check in milliseconds (added in 0.1: additive).
+    duration_ms: u64,
 }
 
 #[derive(Serialize)]
@@ -174,7 +190,12 @@ fn check(result: &CheckResult) -> JsonCheck<'_> {
             })
             .collect(),
         help: result.id.doc_path(),
+        duration_ms: millis(result.duration),
     }
+}
+
+fn millis(duration: std::time::Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// The report as the JSON contract's value: what `--compare` reads back from a file.
@@ -198,6 +219,12 @@ fn wire_report(report: &Report) -> JsonReport<'_> {
             backend: report.backend.map(|b| b.as_str()),
             url: &report.database_url,
             optional_columns: &report.optional_columns,
+            host: report.fingerprint.as_ref().map(|f| f.host.as_str()),
+            name: report.fingerprint.as_ref().map(|f| f.name.as_str()),
+            tables: report.fingerprint.as_ref().map(|f| Tables {
+                bookings: &f.bookings_table,
+                sessions: &f.sessions_table,
+            }),
         },
         verdict: report.verdict().as_str(),
         error: report.error.as_deref(),
@@ -210,6 +237,7 @@ fn wire_report(report: &Report) -> JsonReport<'_> {
         },
         checks: report.checks.iter().map(check).collect(),
         generated_at: crate::report::format_time(&report.generated_at),
+        duration_ms: millis(report.duration),
         comparison: report.comparison.as_ref(),
     }
 }

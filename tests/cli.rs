@@ -476,6 +476,30 @@ fn xmllint_validate(path: &std::path::Path) -> bool {
     }
 }
 
+/// Each check's wall time and the audit's in the JSON: on one connection the checks run one
+/// after another inside the audit, so their times add up to no more than the audit's, and the
+/// one that runs the shared booking join takes time.
+#[test]
+fn the_json_times_every_check_and_the_audit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("demo.sqlite3");
+    assert_eq!(run(bin().arg("-q").arg("demo").arg(&db)).code, 0);
+    let json = check(&db.to_string_lossy(), &["--format", "json", "--jobs", "1"]).json();
+    let sum: u64 = json.checks.iter().map(|c| c.duration_ms).sum();
+    assert!(
+        sum <= json.duration_ms,
+        "checks {sum} ms within the audit's {} ms",
+        json.duration_ms
+    );
+    assert!(json.duration_ms > 0, "an audit takes time");
+    let stopped = check(
+        &dir.path().join("missing.sqlite3").to_string_lossy(),
+        &["--format", "json"],
+    );
+    assert_eq!(stopped.code, 2);
+    assert!(stopped.json().checks.is_empty());
+}
+
 /// One audit, five outputs: the table on stdout and JSON, JUnit, Markdown and CSV files, all
 /// from the same snapshot and telling the same story.
 #[test]
@@ -516,6 +540,38 @@ fn several_formats_are_written_from_one_audit() {
     let xml = std::fs::read_to_string(file("a.xml")).expect("junit");
     xmllint_validate(&file("a.xml"));
     assert_eq!(xml.matches("<testcase ").count(), json.checks.len());
+    // Durations where CI reads them, the same as the JSON's (to the millisecond: one rounds,
+    // the other truncates).
+    // The seconds in the first ` time="…"` after `start` in the XML.
+    let seconds_after = |start: &str| -> f64 {
+        let tag = &xml[xml
+            .find(start)
+            .unwrap_or_else(|| panic!("{start} in {xml}"))..];
+        let value = &tag[tag.find(r#" time=""#).expect("a time") + r#" time=""#.len()..];
+        value[..value.find('"').expect("a closing quote")]
+            .parse()
+            .expect("seconds")
+    };
+    let near = |seconds: f64, ms: u64| (seconds * 1000.0 - ms as f64).abs() <= 1.0;
+    let suite = seconds_after("<testsuite ");
+    assert!(
+        near(suite, json.duration_ms),
+        "the suite's time is the audit's: {suite} s, {} ms",
+        json.duration_ms
+    );
+    assert!(
+        xml.contains(r#"hostname="localhost""#),
+        "the suite names the host the checks ran on: {xml}"
+    );
+    for c in &json.checks {
+        let time = seconds_after(&format!(r#"<testcase name="{}" "#, c.id));
+        assert!(
+            near(time, c.duration_ms),
+            "{}: {time} s against {} ms",
+            c.id,
+            c.duration_ms
+        );
+    }
     assert_eq!(xml.matches("<failure ").count(), failing.len());
     assert!(
         xml.contains("offending booking ids (14 in all): 3834"),

@@ -385,3 +385,108 @@ fn the_page_charts_only_the_kept_reports() {
         "two kept reports, four metrics"
     );
 }
+
+/// One folder, two databases: each run compares with the latest report of its own database,
+/// says that it passed over the other's, and the history (index and chart) is its own.
+#[test]
+fn a_folder_shared_by_two_databases_compares_and_charts_each_with_itself() {
+    let (a, b) = (SqliteDb::new(), SqliteDb::new());
+    Fixture::clean()
+        .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
+        .create(&a);
+    Fixture::clean().create(&b);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let reports = dir.path().join("reports");
+
+    assert_eq!(report(&a, &reports, &[]).code, 1);
+    std::thread::sleep(std::time::Duration::from_millis(1100)); // a new stamp
+    let of_b = report(&b, &reports, &[]);
+    assert_eq!(of_b.code, 0, "{}", of_b.stderr);
+    assert!(
+        of_b.json().comparison.is_none(),
+        "b has no earlier report of its own: {}",
+        of_b.stderr
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let again = report(&a, &reports, &[]);
+    let json = again.json();
+    let comparison = json.comparison.as_ref().expect("compared with a's first");
+    let jsons = saved(&reports, "json");
+    assert_eq!(
+        comparison.previous_file,
+        jsons[0].display().to_string(),
+        "not with b's report, which is newer"
+    );
+    assert!(
+        again.stderr.contains("1 newer report(s)")
+            && again.stderr.contains("are of another database"),
+        "{}",
+        again.stderr
+    );
+    let database = &json.database;
+    assert_eq!(database.host.as_deref(), Some("localhost"));
+    assert_eq!(
+        database.name.as_deref(),
+        Some(a.path().to_string_lossy().as_ref())
+    );
+    let tables = database.tables.as_ref().expect("tables");
+    assert_eq!(
+        (tables.bookings.as_str(), tables.sessions.as_str()),
+        ("bookings_booking", "services_servicesession")
+    );
+    let stamps: Vec<String> = history(&reports)
+        .iter()
+        .map(|e| e["json"].as_str().expect("json").to_owned())
+        .collect();
+    let name = |p: &PathBuf| p.file_name().expect("name").to_string_lossy().into_owned();
+    assert_eq!(
+        stamps,
+        [name(&jsons[0]), name(&jsons[2])],
+        "a's history leaves b's report out"
+    );
+}
+
+/// `--compare` with a report of another database warns and compares nothing, rather than
+/// calling every offending row of one database new in the other.
+#[test]
+fn compare_with_another_databases_report_warns_and_compares_nothing() {
+    let (a, b) = (SqliteDb::new(), SqliteDb::new());
+    Fixture::clean()
+        .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
+        .create(&a);
+    Fixture::clean()
+        .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
+        .create(&b);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let baseline = dir.path().join("b.json");
+    assert_eq!(save_json(&b, &baseline, "all").code, 1);
+    let compared = run(bin()
+        .args(["check", "--format", "json", "--compare"])
+        .arg(&baseline)
+        .arg("--database-url")
+        .arg(a.path()));
+    assert_eq!(compared.code, 1, "{}", compared.stderr);
+    assert!(compared.json().comparison.is_none(), "{}", compared.stdout);
+    assert!(
+        compared
+            .stderr
+            .contains("is a report of another database (sqlite localhost/")
+            && compared.stderr.contains("nothing is compared"),
+        "{}",
+        compared.stderr
+    );
+    // The same database's report still compares.
+    let own = dir.path().join("a.json");
+    assert_eq!(save_json(&a, &own, "all").code, 1);
+    let compared = run(bin()
+        .args(["check", "--format", "json", "--compare"])
+        .arg(&own)
+        .arg("--database-url")
+        .arg(a.path()));
+    assert!(compared.json().comparison.is_some(), "{}", compared.stderr);
+    assert!(
+        !compared.stderr.contains("another database"),
+        "{}",
+        compared.stderr
+    );
+}

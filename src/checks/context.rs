@@ -393,6 +393,8 @@ impl CheckContext<'_> {
             waived_ids: offenders.waived,
             expired_waiver_ids: offenders.expired,
             waivers: Vec::new(),
+            // Set by the runner, which times the check from its start.
+            duration: std::time::Duration::ZERO,
         }
     }
 }

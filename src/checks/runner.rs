@@ -43,12 +43,13 @@ pub async fn run_checks(
                 let started = std::time::Instant::now();
                 tracing::info!("{id}: started");
                 progress.start(id);
-                let result = run_one(id, snapshot, schema, settings, bindings, shared).await;
+                let mut result = run_one(id, snapshot, schema, settings, bindings, shared).await;
+                result.duration = started.elapsed();
                 progress.finish(id);
                 tracing::info!(
                     "{id}: {} in {:.3} s",
                     result.status.as_str(),
-                    started.elapsed().as_secs_f64()
+                    result.duration.as_secs_f64()
                 );
                 if let Ok(mut slots) = results.lock() {
                     slots[index] = Some(result);

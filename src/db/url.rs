@@ -61,6 +61,20 @@ impl DatabaseUrl {
         }
     }
 
+    /// Where the database is, without credentials: the server as `host:port` (the backend's
+    /// default port written out, so `db` and `db:5432` are one server; `localhost` for a
+    /// socket or a SQLite file) and the database's name (a SQLite file's absolute path).
+    pub fn location(&self) -> (String, String) {
+        match &self.target {
+            Target::Postgres { url } => server_location(url, 5432),
+            Target::Mysql { url } => server_location(url, 3306),
+            Target::Sqlite { path, .. } => {
+                let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+                ("localhost".into(), absolute.display().to_string())
+            }
+        }
+    }
+
     pub fn parse(raw: &str) -> Result<Self, AuditError> {
         let raw = raw.trim();
         if raw.is_empty() {
@@ -118,6 +132,37 @@ impl DatabaseUrl {
             None => sqlite_target(raw, Vec::new(), redacted),
         }
     }
+}
+
+/// A server URL's `host:port` and database name, from the URL's parts or its libpq-style
+/// `host=`/`port=`/`dbname=` parameters.
+fn server_location(url: &str, default_port: u16) -> (String, String) {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return ("localhost".into(), String::new());
+    };
+    let param = |key: &str| {
+        parsed
+            .query_pairs()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.into_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let host = parsed
+        .host_str()
+        .filter(|h| !h.is_empty())
+        .map(str::to_owned)
+        .or_else(|| param("host"))
+        .filter(|h| !h.starts_with('/'))
+        .unwrap_or_else(|| "localhost".into());
+    let port = parsed
+        .port()
+        .or_else(|| param("port").and_then(|p| p.parse().ok()))
+        .unwrap_or(default_port);
+    let name = Some(percent_decode(parsed.path().trim_start_matches('/')))
+        .filter(|n| !n.is_empty())
+        .or_else(|| param("dbname"))
+        .unwrap_or_default();
+    (format!("{host}:{port}"), one_line(&name))
 }
 
 /// The file a `sqlite://` URL names, read as dj-database-url (and so a Django project's
@@ -289,6 +334,28 @@ fn redact_unparsed(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn location_names_the_server_and_database_without_credentials() {
+        let at = |raw: &str| DatabaseUrl::parse(raw).unwrap().location();
+        let same = ("db.internal:5432".to_owned(), "prod".to_owned());
+        assert_eq!(at("postgres://audit:s3cret@db.internal/prod"), same);
+        assert_eq!(at("pgsql://db.internal:5432/prod?sslmode=require"), same);
+        assert_eq!(
+            at("postgres:///prod?host=/var/run/postgresql"),
+            ("localhost:5432".to_owned(), "prod".to_owned())
+        );
+        assert_eq!(
+            at("mysql://root:pw@127.0.0.1/test"),
+            ("127.0.0.1:3306".to_owned(), "test".to_owned())
+        );
+        let (host, name) = at("sqlite://db.sqlite3");
+        assert_eq!(host, "localhost");
+        assert!(
+            Path::new(&name).is_absolute() && name.ends_with("db.sqlite3"),
+            "{name}"
+        );
+    }
 
     /// Found by fuzz_database_url_never_shows_its_password: a `/` in the password makes the
     /// URL unparseable, and the fallback used to look for `@` only before the first `/`.

@@ -1,8 +1,10 @@
 //! JUnit XML for CI test reports (GitHub, GitLab, Jenkins): one testsuite, one testcase per
 //! check. A failed check is a `<failure>`, a check that could not be evaluated (or an audit that
 //! stopped) an `<error>`, a skipped check `<skipped>`; each carries the summary as its message
-//! and the offending ids in its text. Written by quick-junit (cargo-nextest's writer), which
-//! escapes and filters what XML cannot hold.
+//! and the offending ids in its text. Durations go where Jenkins and GitLab read them: the
+//! suite's `time` (the whole audit), `timestamp` (its start) and `hostname` (the database server
+//! the checks ran on, `localhost` for a SQLite file), and each testcase's `time`. Written by
+//! quick-junit (cargo-nextest's writer), which escapes and filters what XML cannot hold.
 
 use std::io::Write;
 
@@ -16,11 +18,15 @@ const IDS_SHOWN: usize = 1000;
 
 pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> std::io::Result<()> {
     let mut suite = TestSuite::new("session-audit");
+    suite.set_time(report.duration);
+    suite.set_timestamp(report.generated_at);
+    suite.extra.insert("hostname".into(), report.host().into());
     if let Some(error) = &report.error {
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
         status.set_message(error.as_str());
         let mut case = TestCase::new("audit", status);
         case.set_classname("session-audit");
+        case.set_time(report.duration);
         suite.add_test_case(case);
     }
     for check in &report.checks {
@@ -36,6 +42,8 @@ pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> s
         suite.set_system_out(text);
     }
     let mut junit = Junit::new("session-audit");
+    junit.set_time(report.duration);
+    junit.set_timestamp(report.generated_at);
     junit.add_test_suite(suite);
     junit.serialize(w).map_err(std::io::Error::other)
 }
@@ -54,6 +62,7 @@ fn testcase(check: &CheckResult) -> std::io::Result<TestCase> {
     }
     let mut case = TestCase::new(check.id.as_str(), status);
     case.set_classname("session-audit");
+    case.set_time(check.duration);
     // Passing and warning checks keep their summary where CI shows test output.
     if matches!(check.status, Status::Pass | Status::Warn) {
         case.set_system_out(format!("{}: {}", check.status.as_str(), check.summary));
@@ -102,5 +111,15 @@ mod tests {
             fixtures::report().checks.len()
         );
         assert!(xml.contains("<failure"), "{xml}");
+        assert!(
+            xml.contains(
+                r#"timestamp="2026-11-24T06:00:00.000+00:00" time="1.500" hostname="db:5432""#
+            ),
+            "the suite carries the audit's duration, start and database host: {xml}"
+        );
+        assert!(
+            xml.contains(r#"<testcase name="coverage" classname="session-audit" time="1.234">"#),
+            "{xml}"
+        );
     }
 }

@@ -91,6 +91,14 @@ pub(crate) mod fixtures {
             comparison: None,
             history: Vec::new(),
             optional_columns: vec!["bookings.start_time".into(), "sessions.status".into()],
+            duration: std::time::Duration::from_millis(1500),
+            fingerprint: Some(crate::report::Fingerprint {
+                backend: "postgres".into(),
+                host: "db:5432".into(),
+                name: "prod".into(),
+                bookings_table: "bookings_booking".into(),
+                sessions_table: "services_servicesession".into(),
+            }),
             checks: vec![
                 CheckResult {
                     id: CheckId::Coverage,
@@ -104,6 +112,7 @@ pub(crate) mod fixtures {
                     severity: Severity::Error,
                     waived_ids: vec![6],
                     expired_waiver_ids: vec![],
+                    duration: std::time::Duration::from_millis(1234),
                     waivers: vec![
                         WaiverOutcome {
                             ids: vec![6],
@@ -134,6 +143,7 @@ pub(crate) mod fixtures {
                     waived_ids: vec![],
                     expired_waiver_ids: vec![],
                     waivers: vec![],
+                    duration: std::time::Duration::from_millis(56),
                 },
                 CheckResult::error(CheckId::TypeDistribution, "table \"x\" does not exist".into()),
             ],

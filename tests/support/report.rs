@@ -13,6 +13,8 @@ pub struct JsonReport {
     pub database: Database,
     /// When the audit started (RFC 3339, UTC).
     pub generated_at: String,
+    /// Wall time of the whole audit, in milliseconds.
+    pub duration_ms: u64,
     pub verdict: String,
     #[serde(default)]
     pub error: Option<String>,
@@ -77,6 +79,16 @@ pub struct Database {
     pub backend: Option<String>,
     pub url: String,
     pub optional_columns: Vec<String>,
+    pub host: Option<String>,
+    pub name: Option<String>,
+    pub tables: Option<Tables>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tables {
+    pub bookings: String,
+    pub sessions: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -95,6 +107,7 @@ pub struct JsonCheck {
     pub waived_ids: Vec<i64>,
     pub waivers: Vec<JsonWaiver>,
     pub help: String,
+    pub duration_ms: u64,
 }
 
 #[derive(Debug, Deserialize)]
