@@ -339,6 +339,52 @@ pub struct OutputArgs {
     /// How many offending ids each check lists: a number, or `all` [default: 20]. Example: --sample 100
     #[arg(long, value_parser = parse_sample, value_name = "N|all")]
     pub sample: Option<SampleLimit>,
+
+    #[command(flatten)]
+    pub look: LookArgs,
+}
+
+/// How the report looks where it is read: colour, width, CI annotations.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct LookArgs {
+    /// Colour the table's statuses: auto (on a terminal, unless NO_COLOR is set), always (CI
+    /// logs that show colour), never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Wrap the tables at N columns [default: the terminal's width; on a pipe COLUMNS when
+    /// set; else no limit]. Example: --width 100
+    #[arg(long, value_parser = clap::value_parser!(u16).range(40..), value_name = "N")]
+    pub width: Option<u16>,
+
+    /// Write GitHub Actions annotations (one ::error or ::warning line per failing, erroring
+    /// or warning check) on stderr: auto (when GITHUB_ACTIONS=true), github, none.
+    #[arg(long, value_enum, default_value_t = AnnotationChoice::Auto, value_name = "KIND")]
+    pub annotations: AnnotationChoice,
+}
+
+impl Default for LookArgs {
+    fn default() -> Self {
+        LookArgs {
+            color: ColorChoice::Auto,
+            width: None,
+            annotations: AnnotationChoice::Auto,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AnnotationChoice {
+    Auto,
+    Github,
+    None,
 }
 
 impl Default for LimitArgs {

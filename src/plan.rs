@@ -19,6 +19,8 @@ pub struct OutputPlan {
     /// Further files, each in its own format (`--json`, `--junit`, `--markdown`, `--csv`),
     /// rendered from the same report.
     pub files: Vec<(Format, PathBuf)>,
+    /// Colour, width and annotations, as asked for (resolved against the terminal when written).
+    pub look: crate::cli::LookArgs,
 }
 
 /// A validated `check`: everything the audit needs, nothing raw.
@@ -51,6 +53,7 @@ impl OutputPlan {
             // `--output -` is standard output, where the main report goes by default.
             path: args.output.clone().filter(|p| !crate::stdio::is_dash(p)),
             files,
+            look: args.look,
         }
     }
 
@@ -140,6 +143,7 @@ impl CheckPlan {
                 format: Format::Table,
                 path: None,
                 files: Vec::new(),
+                look: crate::cli::LookArgs::default(),
             },
             allow_empty: false,
         })

@@ -41,6 +41,7 @@ mod real_platform;
 mod reports;
 mod sql_clients;
 mod sqlite_only;
+mod terminal_and_ci;
 mod tls;
 mod urls_and_stdio;
 

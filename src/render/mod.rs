@@ -2,6 +2,7 @@
 //!
 //! One file per format, one `render(w, report, options)` signature, one dispatch here.
 
+pub mod annotations;
 mod csv;
 mod html;
 mod json;
@@ -34,8 +35,10 @@ pub enum Format {
 pub struct RenderOptions {
     /// Writing to a terminal: tables may fit its width.
     pub terminal: bool,
-    /// Colour the statuses (a terminal, and `NO_COLOR` not set).
+    /// Colour the statuses (`--color`; by default a terminal, and `NO_COLOR` not set).
     pub color: bool,
+    /// Wrap tables at this many columns (`--width`, the terminal's, or `COLUMNS`).
+    pub width: Option<u16>,
 }
 
 pub fn render(

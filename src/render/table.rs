@@ -1,6 +1,7 @@
 //! Tables for a person at a terminal: an overview of every check, then the findings of each
-//! check that has any, then the verdict. Fits the terminal's width when writing to one; colour
-//! only on a terminal and when `NO_COLOR` is not set, so files and pipes stay plain.
+//! check that has any, then the verdict. Fits the terminal's width when writing to one, and the
+//! width asked for (`--width`, `COLUMNS`) anywhere; colour as `--color` says (by default only
+//! on a terminal and when `NO_COLOR` is not set, so files and pipes stay plain).
 
 use std::io::Write;
 
@@ -148,8 +149,16 @@ fn new_table(options: &RenderOptions) -> Table {
     if options.terminal {
         table.set_content_arrangement(ContentArrangement::Dynamic);
     } else {
-        // Deterministic output for files and pipes: no width detection, no styling.
+        // Deterministic output for files and pipes: no width detection, styling only when
+        // asked for (`--color always`).
         table.force_no_tty();
+        if options.color {
+            table.enforce_styling();
+        }
+    }
+    if let Some(width) = options.width {
+        table.set_content_arrangement(ContentArrangement::Dynamic);
+        table.set_width(width);
     }
     table
 }
@@ -171,6 +180,25 @@ fn status_cell(status: Status, options: &RenderOptions) -> TableCell {
 mod tests {
     use super::*;
     use crate::render::fixtures;
+
+    #[test]
+    fn a_width_wraps_every_line_within_it() {
+        let mut out = Vec::new();
+        let options = RenderOptions {
+            width: Some(80),
+            ..RenderOptions::default()
+        };
+        render(&mut out, &fixtures::report(), &options).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let tables: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with(['┌', '│', '├', '└']))
+            .collect();
+        assert!(tables.len() > 5, "{text}");
+        for line in tables {
+            assert!(line.chars().count() <= 80, "{line}");
+        }
+    }
 
     #[test]
     fn table_shows_overview_details_and_verdict() {

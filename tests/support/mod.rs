@@ -28,7 +28,8 @@ pub fn bin() -> Command {
     cmd.env_remove("DATABASE_URL")
         .env_remove("NO_COLOR")
         .env_remove("PGPASSWORD")
-        .env_remove("COLUMNS");
+        .env_remove("COLUMNS")
+        .env_remove("GITHUB_ACTIONS");
     cmd
 }
 
