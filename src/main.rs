@@ -13,6 +13,7 @@ mod console;
 mod db;
 mod demo;
 mod discover;
+mod emit;
 mod error;
 mod fix;
 #[cfg(test)]
@@ -20,6 +21,7 @@ mod fuzz;
 mod history;
 mod inputs;
 mod inspect;
+mod manual;
 mod plan;
 mod preview;
 mod progress;

@@ -196,6 +196,7 @@ fn jobs_change_nothing_in_the_report() {
 /// the only fields two audits of the same data differ in.
 fn without_time(json: &str) -> serde_json::Value {
     let mut value: serde_json::Value = serde_json::from_str(json).expect("a JSON report");
+    crate::support::report::validate(&value);
     let report = value.as_object_mut().expect("an object");
     report.remove("generated_at").expect("generated_at");
     report.remove("duration_ms").expect("duration_ms");
@@ -349,8 +350,7 @@ fn an_interrupted_audit_is_exit_2_and_leaves_no_half_written_file() {
             .map(|e| e.expect("entry").file_name())
             .collect();
         assert_eq!(files, ["report.json"], "only the report, no temporary file");
-        let report: crate::support::JsonReport =
-            serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("whole");
+        let report = crate::support::report::parse(&std::fs::read_to_string(&path).expect("read"));
         assert_eq!(report.verdict, "error");
         // The lock is still held: a backend left in its queue would wait the whole 60 s
         // lock timeout. The audit cancelled it on the server before exiting.

@@ -381,8 +381,8 @@ fn sqlite_timeouts_and_signals_end_the_audit_with_exit_2() {
             "SIG{signal} took {took:?}"
         );
         assert!(stderr.contains("interrupted by"), "{stderr}");
-        let report: crate::support::JsonReport =
-            serde_json::from_str(&std::fs::read_to_string(&path).expect("the report")).unwrap();
+        let report =
+            crate::support::report::parse(&std::fs::read_to_string(&path).expect("the report"));
         assert_eq!(report.verdict, "error");
     }
 }

@@ -38,6 +38,7 @@ mod fix_clients;
 mod mariadb_only;
 mod postgres_only;
 mod real_platform;
+mod reference;
 mod reports;
 mod sql_clients;
 mod sqlite_only;

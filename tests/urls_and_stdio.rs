@@ -173,6 +173,7 @@ fn dash_is_standard_input_for_one_input() {
     );
     assert_eq!(compared.code, 1, "{}", compared.stderr);
     let report: serde_json::Value = serde_json::from_str(&compared.stdout).unwrap();
+    crate::support::report::validate(&report);
     assert_eq!(
         report["comparison"]["previous_file"], "-",
         "the comparison names its input: {}",

@@ -41,8 +41,16 @@ pub struct Run {
 }
 
 impl Run {
+    /// Stdout as a JSON report, validated against docs/report.schema.json.
     pub fn json(&self) -> JsonReport {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+        let value: serde_json::Value = serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        });
+        report::validate(&value);
+        serde_json::from_value(value).unwrap_or_else(|e| {
             panic!(
                 "stdout is not a JSON report ({e}):\n{}\nstderr:\n{}",
                 self.stdout, self.stderr

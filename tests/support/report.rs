@@ -120,6 +120,42 @@ pub struct JsonWaiver {
     pub matched_ids: Vec<i64>,
 }
 
+/// The report's JSON Schema, compiled once per test process.
+fn schema() -> &'static (boon::Schemas, boon::SchemaIndex) {
+    static SCHEMA: std::sync::OnceLock<(boon::Schemas, boon::SchemaIndex)> =
+        std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/report.schema.json");
+        let text = std::fs::read_to_string(path).expect("docs/report.schema.json");
+        let value: Value = serde_json::from_str(&text).expect("the schema is JSON");
+        let mut schemas = boon::Schemas::new();
+        let mut compiler = boon::Compiler::new();
+        compiler
+            .add_resource("report.schema.json", value)
+            .expect("add the schema");
+        let index = compiler
+            .compile("report.schema.json", &mut schemas)
+            .unwrap_or_else(|e| panic!("the schema does not compile: {e:#}"));
+        (schemas, index)
+    })
+}
+
+/// Fails the test unless `report` (a parsed JSON report) validates against the schema.
+pub fn validate(report: &Value) {
+    let (schemas, index) = schema();
+    if let Err(e) = schemas.validate(report, *index) {
+        panic!("the JSON report does not match docs/report.schema.json: {e:#}\n{report:#}");
+    }
+}
+
+/// A JSON report as a consumer reads it, after checking it against the published schema.
+pub fn parse(text: &str) -> JsonReport {
+    let value: Value =
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"));
+    validate(&value);
+    serde_json::from_value(value).unwrap_or_else(|e| panic!("not a JSON report ({e}):\n{text}"))
+}
+
 impl JsonReport {
     pub fn check(&self, id: &str) -> &JsonCheck {
         self.checks
