@@ -2,6 +2,9 @@
 
 use crate::support::{bin, run};
 
+/// A change that makes a valid report invalid.
+type Spoil = fn(&mut serde_json::Value);
+
 /// `session-audit schema` prints docs/report.schema.json; a demo report validates against it
 /// and one with a wrong verdict, a password in its URL or an undocumented field does not.
 #[test]
@@ -32,7 +35,7 @@ fn the_printed_schema_is_the_documented_one_and_it_can_refuse_a_report() {
         .expect("add");
     let index = compiler.compile("s.json", &mut schemas).expect("compiles");
     assert!(schemas.validate(&good, index).is_ok());
-    let broken: [(&str, fn(&mut serde_json::Value)); 4] = [
+    let broken: [(&str, Spoil); 4] = [
         ("a verdict outside the contract", |r| {
             r["verdict"] = "maybe".into()
         }),
