@@ -44,6 +44,7 @@ impl OutputPlan {
             (Format::Junit, &args.junit),
             (Format::Markdown, &args.markdown),
             (Format::Csv, &args.csv),
+            (Format::Openmetrics, &args.openmetrics),
         ]
         .into_iter()
         .filter_map(|(format, path)| path.clone().map(|p| (format, p)))

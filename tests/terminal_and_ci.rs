@@ -161,3 +161,139 @@ fn piped_tables_wrap_at_width_or_columns() {
     assert_eq!(refused.code, 2, "{}", refused.stderr);
     assert!(refused.stderr.contains("--width"), "{}", refused.stderr);
 }
+
+/// The samples of an OpenMetrics text as the reference parser (Python's prometheus_client,
+/// strict about the format: `# EOF`, types, escaping) reads them, as JSON; None where it is
+/// not installed outside CI (CI installs it: .ci/run).
+fn parse_openmetrics(text: &str) -> Option<Vec<serde_json::Value>> {
+    const PARSER: &str = "import sys, json\n\
+from prometheus_client.openmetrics.parser import text_string_to_metric_families\n\
+print(json.dumps([{'family': f.name, 'type': f.type, 'name': s.name, 'labels': s.labels, 'value': s.value}\n\
+    for f in text_string_to_metric_families(sys.stdin.read()) for s in f.samples]))\n";
+    use std::io::Write as _;
+    let child = std::process::Command::new("python3")
+        .args(["-c", PARSER])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(e) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "python3 is required in CI: {e}"
+            );
+            eprintln!("SKIPPED: OpenMetrics parsing, no python3 ({e})");
+            return None;
+        }
+    };
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(text.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("the parser ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("No module named 'prometheus_client'") {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "prometheus_client is required in CI: {stderr}"
+        );
+        eprintln!(
+            "SKIPPED: OpenMetrics parsing, prometheus_client is not installed (pip install prometheus_client)"
+        );
+        return None;
+    }
+    assert!(
+        out.status.success(),
+        "the OpenMetrics parser refused the text: {stderr}\n{text}"
+    );
+    Some(serde_json::from_slice(&out.stdout).expect("the parser's JSON"))
+}
+
+/// `--openmetrics FILE` writes what the JSON says as gauges a reference parser accepts: each
+/// check's status code, every metric, the offending rows, the verdict and the duration, with
+/// the database's labels and no credentials.
+#[test]
+fn openmetrics_is_parsed_back_and_agrees_with_the_json() {
+    let (dir, db) = demo();
+    let file = dir.path().join("session_audit.prom");
+    let out = run(bin()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--database-url",
+            &db,
+            "--openmetrics",
+        ])
+        .arg(&file));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report = out.json();
+    let text = std::fs::read_to_string(&file).expect("the OpenMetrics file");
+    let Some(samples) = parse_openmetrics(&text) else {
+        return;
+    };
+    let value = |name: &str, check: Option<&str>, metric: Option<&str>| -> f64 {
+        let found: Vec<&serde_json::Value> = samples
+            .iter()
+            .filter(|s| {
+                s["name"] == name
+                    && check.is_none_or(|c| s["labels"]["check"] == c)
+                    && metric.is_none_or(|m| s["labels"]["metric"] == m)
+            })
+            .collect();
+        assert_eq!(found.len(), 1, "{name} {check:?} {metric:?}: {found:?}");
+        assert_eq!(found[0]["type"], "gauge");
+        assert_eq!(found[0]["labels"]["backend"], "sqlite");
+        assert_eq!(found[0]["labels"]["database"], db.as_str());
+        found[0]["value"].as_f64().expect("a number")
+    };
+    for check in &report.checks {
+        let code = ["pass", "warn", "fail", "error", "skipped"]
+            .iter()
+            .position(|s| *s == check.status)
+            .expect("a known status");
+        let id = Some(check.id.as_str());
+        assert_eq!(value("session_audit_check_status", id, None), code as f64);
+        assert_eq!(
+            value("session_audit_offending_rows", id, None),
+            check.sample_total as f64
+        );
+        for (metric, n) in &check.metrics {
+            assert_eq!(
+                value("session_audit_metric", id, Some(metric)),
+                *n as f64,
+                "{} {metric}",
+                check.id
+            );
+        }
+    }
+    assert_eq!(value("session_audit_verdict", None, None), 1.0);
+    let seconds = value("session_audit_duration_seconds", None, None);
+    assert!((seconds * 1000.0 - report.duration_ms as f64).abs() <= 1.0);
+    assert!(value("session_audit_last_run_timestamp_seconds", None, None) > 1.7e9);
+
+    // An audit that cannot run still writes a parseable file that says so.
+    let stopped = dir.path().join("stopped.prom");
+    let out = run(bin()
+        .args([
+            "check",
+            "--database-url",
+            "postgres://u:Sentinel5@127.0.0.1:1/db",
+            "--openmetrics",
+        ])
+        .arg(&stopped));
+    assert_eq!(out.code, 2);
+    let text = std::fs::read_to_string(&stopped).expect("written");
+    assert!(!text.contains("Sentinel5"));
+    let samples = parse_openmetrics(&text).expect("parsed");
+    let verdict: Vec<_> = samples
+        .iter()
+        .filter(|s| s["name"] == "session_audit_verdict")
+        .collect();
+    assert_eq!(verdict.len(), 1);
+    assert_eq!(verdict[0]["value"], 2.0);
+}

@@ -36,6 +36,12 @@ pub struct OutputArgs {
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
 
+    /// Also write OpenMetrics text to this file, for node_exporter's textfile collector (write
+    /// it into its directory as NAME.prom: the file is replaced atomically) or a Pushgateway.
+    /// Example: --openmetrics /var/lib/node_exporter/textfile/session_audit.prom
+    #[arg(long, value_name = "FILE")]
+    pub openmetrics: Option<PathBuf>,
+
     /// How many offending ids each check lists: a number, or `all` [default: 20]. Example: --sample 100
     #[arg(long, value_parser = parse_sample, value_name = "N|all")]
     pub sample: Option<SampleLimit>,

@@ -8,6 +8,7 @@ mod html;
 mod json;
 mod junit;
 mod markdown;
+mod openmetrics;
 mod table;
 
 use std::io::Write;
@@ -28,6 +29,8 @@ pub enum Format {
     Markdown,
     /// A self-contained HTML page (inline CSS and SVG); `report` adds the history chart.
     Html,
+    /// OpenMetrics text for node_exporter's textfile collector or a Pushgateway.
+    Openmetrics,
 }
 
 /// How the output will be seen; only the table format cares.
@@ -54,6 +57,7 @@ pub fn render(
         Format::Junit => junit::render(w, report, options),
         Format::Markdown => markdown::render(w, report, options),
         Format::Html => html::render(w, report, options),
+        Format::Openmetrics => openmetrics::render(w, report, options),
     }
 }
 
