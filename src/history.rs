@@ -20,6 +20,10 @@ pub struct HistoryEntry {
     pub csv: String,
     pub html: String,
     pub key: KeyMetrics,
+    /// Which database the report is of (`Fingerprint::describe`); absent for reports written
+    /// before reports had a fingerprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
 }
 
 /// The numbers the history chart follows over time.

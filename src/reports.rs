@@ -19,6 +19,10 @@ use crate::report::{Fingerprint, Report};
 
 const PREFIX: &str = "session-audit-";
 pub const HISTORY: &str = "history.json";
+/// Every report in the folder, newest first, whichever database it is of.
+pub const INDEX: &str = "index.html";
+/// The page of the newest report, at a name that never changes (a bookmark, a dashboard link).
+pub const LATEST: &str = "latest.html";
 
 /// The stamps of the JSON reports in `dir`, oldest first (stamps sort as times).
 fn stamps(dir: &Path) -> std::io::Result<Vec<String>> {
@@ -113,6 +117,7 @@ pub fn history(
                 csv: format!("{PREFIX}{stamp}.csv"),
                 html: format!("{PREFIX}{stamp}.html"),
                 key: KeyMetrics::of(&report),
+                database: Fingerprint::of_report(&report).map(|f| f.describe()),
                 stamp,
             }),
             Err(e) => warnings.push(format!(
@@ -175,6 +180,13 @@ pub fn save(dir: &Path, report: &Report, keep: Option<u32>) -> Result<Saved, Aud
         ..report.clone()
     };
     write_atomically(&html, |w| render(Format::Html, w, &with_history, &options))?;
+    write_atomically(&dir.join(LATEST), |w| {
+        render(Format::Html, w, &with_history, &options)
+    })?;
+    let (everything, _) = history(dir, None).map_err(fail)?;
+    write_atomically(&dir.join(INDEX), |w| {
+        crate::render::index_page(w, &everything)
+    })?;
     write_atomically(&dir.join(HISTORY), |w| {
         serde_json::to_writer_pretty(&mut *w, &entries)?;
         writeln!(w)

@@ -177,6 +177,60 @@ fn three_reports_build_a_history_and_each_compares_with_the_last() {
         !doc.descendants()
             .any(|n| n.has_tag_name("script") || n.has_tag_name("link"))
     );
+    // The chart's x axis is dated (three reports: three labels, today's date), its y axis has
+    // ticks at 0, 1 and 2 (the largest key metric is 2), and failing checks say how to fix.
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let svg = doc
+        .descendants()
+        .find(|n| n.has_tag_name("svg"))
+        .expect("the chart");
+    let texts: Vec<&str> = svg
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(
+        texts.iter().filter(|t| t.starts_with(&today)).count(),
+        3,
+        "{texts:?}"
+    );
+    for tick in ["0", "1", "2"] {
+        assert!(texts.contains(&tick), "y tick {tick} in {texts:?}");
+    }
+    let fixes = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("summary"))
+        .filter(|n| n.text().is_some_and(|t| t.starts_with("How to fix")))
+        .count();
+    let attention = json_checks_needing_attention(&html);
+    assert_eq!(
+        fixes, attention,
+        "one 'how to fix' per check that is not a pass"
+    );
+
+    // index.html lists every report newest first, linking to its page; latest.html is the
+    // newest page.
+    let index = std::fs::read_to_string(reports.join("index.html")).expect("index.html");
+    let index_doc = roxmltree::Document::parse_with_options(&index, options).expect("parses");
+    let linked: Vec<&str> = index_doc
+        .descendants()
+        .filter(|n| n.has_tag_name("a"))
+        .filter_map(|n| n.attribute("href"))
+        .filter(|h| h.ends_with(".html") && *h != "latest.html")
+        .collect();
+    let name = |p: &PathBuf| p.file_name().expect("name").to_string_lossy().into_owned();
+    let newest_first: Vec<String> = pages.iter().rev().map(name).collect();
+    assert_eq!(linked, newest_first);
+    let latest = std::fs::read_to_string(reports.join("latest.html")).expect("latest.html");
+    assert_eq!(latest, html);
+}
+
+/// How many checks of the page warned, failed or erred (their status cell in the summary).
+fn json_checks_needing_attention(html: &str) -> usize {
+    ["warn", "fail", "error"]
+        .iter()
+        .map(|s| html.matches(&format!("<td class=\"{s}\">{s}</td>")).count())
+        .sum()
 }
 
 /// --keep N removes the oldest reports beyond N, and the history follows.
@@ -450,6 +504,18 @@ fn a_folder_shared_by_two_databases_compares_and_charts_each_with_itself() {
         [name(&jsons[0]), name(&jsons[2])],
         "a's history leaves b's report out"
     );
+    let index = std::fs::read_to_string(reports.join("index.html")).expect("index.html");
+    assert_eq!(
+        index.matches("<tr><td><a href=").count(),
+        3,
+        "the index lists both: {index}"
+    );
+    for db in [&a, &b] {
+        assert!(
+            index.contains(&format!("sqlite localhost/{}", db.path().display())),
+            "{index}"
+        );
+    }
 }
 
 /// `--compare` with a report of another database warns and compares nothing, rather than

@@ -22,10 +22,12 @@ th{background:#f3f3f6}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 .pass{color:#136c2e}.warn{color:#8a5a00}.fail{color:#b00020}.error{color:#7a0010;font-weight:600}.skipped{color:#666}\
 .verdict{display:inline-block;padding:.2rem .7rem;border-radius:.3rem;color:#fff;font-weight:600}\
 .v-pass{background:#136c2e}.v-fail{background:#b00020}.v-error{background:#7a0010}\
-section{border-top:1px solid #e2e2e8;margin-top:1.2rem}code{font-size:90%}.muted{color:#666}";
+section{border-top:1px solid #e2e2e8;margin-top:1.2rem}code{font-size:90%}.muted{color:#666}\
+pre.doc{white-space:pre-wrap;background:#f7f7fa;padding:.6rem;font-size:85%}\
+table{display:block;max-width:100%;overflow-x:auto}td{overflow-wrap:anywhere}";
 
 /// Text safe in HTML content and attribute values.
-fn esc(text: &str) -> String {
+pub(super) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -239,98 +241,13 @@ fn changes(w: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     writeln!(w, "</section>")
 }
 
-/// The key metrics over the saved reports, as an inline SVG line chart.
+/// The key metrics over the saved reports: the chart, then a table of every report.
 fn chart(w: &mut dyn Write, history: &[HistoryEntry]) -> std::io::Result<()> {
     writeln!(w, "<section id=\"history\"><h2>Key metrics over time</h2>")?;
     if history.is_empty() {
         return writeln!(w, "<p class=\"muted\">No saved reports yet.</p></section>");
     }
-    const COLORS: [&str; 4] = ["#b00020", "#e07000", "#1f5fbf", "#6a3d9a"];
-    let (width, height, left, bottom, top) = (760.0, 260.0, 56.0, 36.0, 12.0);
-    let max = history
-        .iter()
-        .flat_map(|h| h.key.series().map(|(_, v)| v.unwrap_or(0)))
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64;
-    let plot_w = width - left - 16.0;
-    let plot_h = height - bottom - top;
-    let x = |i: usize| {
-        if history.len() == 1 {
-            left + plot_w / 2.0
-        } else {
-            left + plot_w * i as f64 / (history.len() - 1) as f64
-        }
-    };
-    let y = |v: i64| top + plot_h * (1.0 - v as f64 / max);
-    writeln!(
-        w,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"key metrics over time\">"
-    )?;
-    writeln!(
-        w,
-        "<line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{}\" stroke=\"#999\"/><line x1=\"{left}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#999\"/>",
-        top + plot_h,
-        top + plot_h,
-        left + plot_w,
-        top + plot_h
-    )?;
-    writeln!(
-        w,
-        "<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"end\">{max}</text><text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"end\">0</text>",
-        left - 6.0,
-        top + 4.0,
-        left - 6.0,
-        top + plot_h + 4.0
-    )?;
-    for (i, entry) in [history.first(), history.last()]
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        let at = if i == 0 { 0 } else { history.len() - 1 };
-        writeln!(
-            w,
-            "<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",
-            x(at),
-            height - 18.0,
-            esc(&entry.stamp)
-        )?;
-    }
-    for (s, color) in COLORS.iter().enumerate() {
-        let points: Vec<(f64, f64, i64)> = history
-            .iter()
-            .enumerate()
-            .filter_map(|(i, h)| h.key.series()[s].1.map(|v| (x(i), y(v), v)))
-            .collect();
-        if points.len() > 1 {
-            let line: Vec<String> = points
-                .iter()
-                .map(|(px, py, _)| format!("{px:.1},{py:.1}"))
-                .collect();
-            writeln!(
-                w,
-                "<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" points=\"{}\"/>",
-                line.join(" ")
-            )?;
-        }
-        let label = history[0].key.series()[s].0;
-        for (px, py, v) in &points {
-            writeln!(
-                w,
-                "<circle cx=\"{px:.1}\" cy=\"{py:.1}\" r=\"3\" fill=\"{color}\"><title>{label}: {v}</title></circle>"
-            )?;
-        }
-        writeln!(
-            w,
-            "<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{color}\"/><text x=\"{}\" y=\"{}\" font-size=\"11\">{label}</text>",
-            left + 8.0 + 180.0 * s as f64,
-            height - 12.0,
-            left + 22.0 + 180.0 * s as f64,
-            height - 3.0
-        )?;
-    }
-    writeln!(w, "</svg>")?;
+    super::chart::render(w, history)?;
     writeln!(
         w,
         "<table><tr><th>report</th><th>verdict</th><th>without session</th><th>scheduled without</th><th>duplicate groups</th><th>unknown values</th></tr>"
@@ -409,6 +326,15 @@ fn check_section(w: &mut dyn Write, check: &CheckResult) -> std::io::Result<()> 
             } else {
                 String::new()
             }
+        )?;
+    }
+    if check.status > Status::Pass {
+        // The check's own page, inline: the saved page is read away from the repository.
+        writeln!(
+            w,
+            "<details><summary>How to fix (<code>session-audit explain-check {}</code>)</summary><pre class=\"doc\">{}</pre></details>",
+            check.id,
+            esc(check.id.doc())
         )?;
     }
     writeln!(w, "</article>")

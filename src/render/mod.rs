@@ -3,8 +3,10 @@
 //! One file per format, one `render(w, report, options)` signature, one dispatch here.
 
 pub mod annotations;
+mod chart;
 mod csv;
 mod html;
+mod index_page;
 mod json;
 mod junit;
 mod markdown;
@@ -43,6 +45,9 @@ pub struct RenderOptions {
     /// Wrap tables at this many columns (`--width`, the terminal's, or `COLUMNS`).
     pub width: Option<u16>,
 }
+
+/// The reports folder's `index.html` (not a report format: it lists saved reports).
+pub use index_page::render as index_page;
 
 pub fn render(
     format: Format,
