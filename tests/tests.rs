@@ -32,6 +32,7 @@ macro_rules! on_every_backend {
     };
 }
 
+mod browser;
 mod cases;
 mod cli;
 mod fix_clients;
