@@ -67,6 +67,7 @@ pub async fn audit(
     match Reading::open(url, options, jobs, &settings.renames()).await {
         Ok(mut reading) => {
             report.optional_columns = optional_columns(&reading.schema, settings);
+            report.recovery = reading.recovery;
             report.checks =
                 run_checks(&mut reading.snapshots, &reading.schema, settings, checks).await;
             reading.close().await;

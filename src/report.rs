@@ -301,6 +301,8 @@ pub struct Report {
     pub duration: std::time::Duration,
     /// None when the audit stopped before the URL could be read.
     pub fingerprint: Option<Fingerprint>,
+    /// A hot standby or not, and its replay lag (unknown when the audit stopped early).
+    pub recovery: crate::db::standby::Recovery,
 }
 
 impl Report {
@@ -317,7 +319,22 @@ impl Report {
             optional_columns: Vec::new(),
             duration: std::time::Duration::ZERO,
             fingerprint: None,
+            recovery: crate::db::standby::Recovery::default(),
         }
+    }
+
+    /// `read on a hot standby (in recovery), replay lag 1.2 s`, or None on a primary.
+    pub fn standby_note(&self) -> Option<String> {
+        if self.recovery.in_recovery != Some(true) {
+            return None;
+        }
+        let lag = self.recovery.replay_lag_s.map_or_else(
+            || "replay lag unknown (nothing replayed since the standby started)".to_owned(),
+            |lag| format!("replay lag {lag:.1} s"),
+        );
+        Some(format!(
+            "read on a hot standby (in recovery): {lag}; the data is as of the primary then"
+        ))
     }
 
     /// The database server the checks ran on (JUnit's `hostname`), `localhost` when unknown.
@@ -386,6 +403,7 @@ mod tests {
             optional_columns: Vec::new(),
             duration: std::time::Duration::ZERO,
             fingerprint: None,
+            recovery: Default::default(),
             backend: Some(BackendKind::Sqlite),
             database_url: "x.db".into(),
             checks: statuses

@@ -52,6 +52,10 @@ struct Database<'a> {
     name: Option<&'a str>,
     /// The tables audited; null when the URL was not read.
     tables: Option<Tables<'a>>,
+    /// PostgreSQL in recovery (a hot standby); null where the backend cannot tell.
+    in_recovery: Option<bool>,
+    /// On a standby, seconds since the last replayed transaction's commit; null elsewhere.
+    replay_lag_s: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -225,6 +229,8 @@ fn wire_report(report: &Report) -> JsonReport<'_> {
                 bookings: &f.bookings_table,
                 sessions: &f.sessions_table,
             }),
+            in_recovery: report.recovery.in_recovery,
+            replay_lag_s: report.recovery.replay_lag_s,
         },
         verdict: report.verdict().as_str(),
         error: report.error.as_deref(),

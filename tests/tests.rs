@@ -43,6 +43,7 @@ mod reference;
 mod reports;
 mod sql_clients;
 mod sqlite_only;
+mod standby;
 mod terminal_and_ci;
 mod tls;
 mod urls_and_stdio;

@@ -16,6 +16,7 @@ mod pg_tls;
 mod reading;
 pub mod schema;
 mod snapshot;
+pub mod standby;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod tls_errors;
 pub mod types;

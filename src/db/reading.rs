@@ -11,6 +11,8 @@ use crate::error::AuditError;
 pub struct Reading {
     pub snapshots: Vec<Snapshot>,
     pub schema: Schema,
+    /// Whether the server is a hot standby, and its replay lag at the snapshot.
+    pub recovery: super::standby::Recovery,
 }
 
 impl Reading {
@@ -41,7 +43,26 @@ impl Reading {
             }
             Ok(Ok(schema)) => {
                 tracing::info!("schema read: {} table(s)", schema.table_count());
-                Ok(Reading { snapshots, schema })
+                // Said in the report, never a reason to stop: a server that cannot tell is
+                // reported as not knowing.
+                let recovery = match snapshots.first_mut() {
+                    Some(first) => super::standby::read(first).await.unwrap_or_else(|e| {
+                        tracing::warn!("could not read the recovery state: {e}");
+                        super::standby::Recovery::default()
+                    }),
+                    None => super::standby::Recovery::default(),
+                };
+                if recovery.in_recovery == Some(true) {
+                    tracing::info!(
+                        "reading a hot standby, replay lag {:?} s",
+                        recovery.replay_lag_s
+                    );
+                }
+                Ok(Reading {
+                    snapshots,
+                    schema,
+                    recovery,
+                })
             }
             Err(e) => {
                 for snapshot in snapshots {

@@ -54,6 +54,10 @@ pub enum QueryError {
         "the query waited longer than the lock timeout of {0} for a lock another session holds; retry later or raise --lock-timeout"
     )]
     LockTimeout(String),
+    #[error(
+        "the standby cancelled the query to replay changes from its primary (a recovery conflict: {0}); on the standby set hot_standby_feedback = on or raise max_standby_streaming_delay, or audit the primary"
+    )]
+    RecoveryConflict(String),
     #[error("not run: an earlier query on this connection was abandoned ({0})")]
     ConnectionLost(String),
     #[error("{0}")]
@@ -341,6 +345,13 @@ impl Snapshot {
             || lower.contains("database is locked")
         {
             QueryError::LockTimeout(fmt(self.options.lock_timeout))
+        } else if lower.contains("conflict with recovery") {
+            // "canceling statement due to ..." leaves the transaction to roll back; a
+            // "terminating connection due to ..." ends the connection too.
+            if lower.contains("terminating connection") {
+                self.lost = Some(message.clone());
+            }
+            QueryError::RecoveryConflict(message)
         } else if lower.contains("connection closed")
             || lower.contains("terminating connection")
             || lower.contains("broken pipe")

@@ -63,6 +63,9 @@ pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> s
         report.backend.map_or("unknown", |b| b.as_str()),
         env!("CARGO_PKG_VERSION"),
     )?;
+    if let Some(note) = report.standby_note() {
+        writeln!(w, "<p id=\"standby\">{}</p>", esc(&note))?;
+    }
     if let Some(error) = &report.error {
         writeln!(
             w,

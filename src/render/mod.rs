@@ -104,6 +104,10 @@ pub(crate) mod fixtures {
             history: Vec::new(),
             optional_columns: vec!["bookings.start_time".into(), "sessions.status".into()],
             duration: std::time::Duration::from_millis(1500),
+            recovery: crate::db::standby::Recovery {
+                in_recovery: Some(false),
+                replay_lag_s: None,
+            },
             fingerprint: Some(crate::report::Fingerprint {
                 backend: "postgres".into(),
                 host: "db:5432".into(),

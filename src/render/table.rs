@@ -18,6 +18,9 @@ pub fn render(w: &mut dyn Write, report: &Report, options: &RenderOptions) -> st
         report.backend.map_or("unknown backend", |b| b.as_str()),
         report.database_url
     )?;
+    if let Some(note) = report.standby_note() {
+        writeln!(w, "{note}")?;
+    }
     if !report.optional_columns.is_empty() {
         writeln!(
             w,

@@ -14,6 +14,7 @@ pub mod fixture;
 pub mod mysql;
 pub mod pg;
 pub mod report;
+pub mod standby;
 
 use std::path::{Path, PathBuf};
 

@@ -95,7 +95,7 @@ pub struct PgCluster {
     pub password: String,
 }
 
-fn bindir() -> Option<PathBuf> {
+pub fn bindir() -> Option<PathBuf> {
     if let Ok(out) = Command::new("pg_config").arg("--bindir").output() {
         let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
         if dir.join("initdb").exists() {
@@ -111,7 +111,7 @@ fn bindir() -> Option<PathBuf> {
     found.pop()
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
@@ -120,7 +120,7 @@ fn is_root() -> bool {
 }
 
 /// PostgreSQL refuses to run as root: run its programs as the `postgres` user then.
-fn pg_command(bin: &Path, program: &str) -> Command {
+pub fn pg_command(bin: &Path, program: &str) -> Command {
     if is_root() {
         let mut cmd = Command::new("runuser");
         cmd.args(["-u", "postgres", "--"]).arg(bin.join(program));

@@ -82,6 +82,8 @@ pub struct Database {
     pub host: Option<String>,
     pub name: Option<String>,
     pub tables: Option<Tables>,
+    pub in_recovery: Option<bool>,
+    pub replay_lag_s: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
