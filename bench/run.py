@@ -66,22 +66,31 @@ def client(backend, target, script):
     return ["sqlite3", target], script
 
 
-def variants(binary, backend, target, jobs):
+def variants(binary, backend, target, jobs, baseline=None):
     url = f"mysql://root@127.0.0.1/{target}" if backend == "mysql" else target
-    audit = [binary, "check", "--database-url", url, "--format", "json", "--sample", "20"]
-    if jobs:
-        audit += ["--jobs", str(jobs)]
-    return [
+
+    def audit(program):
+        argv = [program, "check", "--database-url", url, "--format", "json", "--sample", "20"]
+        return argv + ["--jobs", str(jobs)] if jobs else argv
+
+    vs = [
         (GUIDE, *client(backend, target, GUIDE_SQL)),
         ("floor: read each table", *client(backend, target, FLOOR_SCAN_SQL)),
         (FLOOR_JOIN, *client(backend, target, FLOOR_JOIN_SQL)),
-        ("session-audit, 3 guide checks", audit + ["--only", GUIDE_CHECKS], None),
-        ("session-audit, all 15 checks", audit, None),
+        ("session-audit, 3 guide checks", audit(binary) + ["--only", GUIDE_CHECKS], None),
+        ("session-audit, all 15 checks", audit(binary), None),
     ]
+    if baseline:
+        # A change measured against the build before it, in the same paired rounds.
+        vs += [
+            ("baseline, 3 guide checks", audit(baseline) + ["--only", GUIDE_CHECKS], None),
+            ("baseline, all 15 checks", audit(baseline), None),
+        ]
+    return vs
 
 
-def bench(binary, backend, target, runs, jobs):
-    vs = variants(binary, backend, target, jobs)
+def bench(binary, backend, target, runs, jobs, baseline=None):
+    vs = variants(binary, backend, target, jobs, baseline)
     times = {name: [] for name, _, _ in vs}
     rss = {name: 0.0 for name, _, _ in vs}
     for round_no in range(runs + 1):
@@ -114,17 +123,18 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=0, help="pass --jobs N to session-audit (0: its default)")
     parser.add_argument("--bin", default=os.path.join(HERE, "..", "target", "release", "session-audit"))
+    parser.add_argument("--baseline-bin", help="another build (say, of the previous commit) timed in the same rounds")
     args = parser.parse_args()
     if not os.path.exists(TIME):
         sys.exit("GNU time (/usr/bin/time) is needed to measure peak memory: apt-get install time")
     if not os.path.exists(args.bin):
         sys.exit(f"{args.bin} not found: run `cargo build --release` first")
     if args.pg_url:
-        bench(args.bin, "postgres", args.pg_url, args.runs, args.jobs)
+        bench(args.bin, "postgres", args.pg_url, args.runs, args.jobs, args.baseline_bin)
     if args.sqlite:
-        bench(args.bin, "sqlite", args.sqlite, args.runs, args.jobs)
+        bench(args.bin, "sqlite", args.sqlite, args.runs, args.jobs, args.baseline_bin)
     if args.mysql_db:
-        bench(args.bin, "mysql", args.mysql_db, args.runs, args.jobs)
+        bench(args.bin, "mysql", args.mysql_db, args.runs, args.jobs, args.baseline_bin)
 
 
 if __name__ == "__main__":
