@@ -1102,3 +1102,35 @@ pub fn fix_sql_repairs_coverage_and_readiness_and_nothing_else(db: &dyn TestDb) 
         "the workshop counts its new booking"
     );
 }
+
+/// Every check answers the same alone as in the whole audit. The shared passes are read in
+/// different ways depending on what else runs (issue 17): in a full audit the bookings profile
+/// comes from the booking join; coverage, make-required-readiness and migration-state alone use
+/// the lean profile; status-vocabulary alone the full one; a join check alone runs the join
+/// without the profile. On a database with a defect for most checks, each way must agree.
+pub fn every_check_answers_alone_as_in_the_whole_audit(db: &dyn TestDb) {
+    Fixture::clean()
+        .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
+        .booking(11, None, Some("draft"), Some("2025-02-01T11:00:00Z"))
+        .booking(12, None, None, None)
+        .booking(13, None, Some("cancelled"), Some("2025-02-01T13:00:00Z"))
+        .booking(14, Some(999), Some("confirmed"), None)
+        .booking_for_service(15, 2, 7)
+        .session(
+            10,
+            1,
+            Some("individual"),
+            Some("private"),
+            Some("2025-03-01T09:00:00Z"),
+        )
+        .booking(
+            16,
+            Some(10),
+            Some("Confirmed"),
+            Some("2025-03-01T09:00:30Z"),
+        )
+        .after("UPDATE services_servicesession SET current_participants = 5 WHERE id = 2")
+        .create(db);
+    let failing = crate::support::report::assert_each_check_alone_agrees(&db.url());
+    assert!(failing >= 6, "a defect for most checks");
+}

@@ -947,3 +947,14 @@ fn check_writes_the_html_page() {
         "no history outside report"
     );
 }
+
+/// On the demo's planted defects every check answers alone as in the whole audit (issue 17:
+/// the shared passes are read differently depending on what else runs).
+#[test]
+fn the_demo_answers_the_same_check_by_check() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("demo.sqlite3");
+    assert_eq!(run(bin().arg("-q").arg("demo").arg(&db)).code, 0);
+    let failing = crate::support::report::assert_each_check_alone_agrees(&db.to_string_lossy());
+    assert!(failing >= 5, "the demo plants defects for many checks");
+}

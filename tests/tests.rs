@@ -115,4 +115,5 @@ backend_cases!(
     max_offending_turns_a_small_failure_into_a_warning,
     only_and_skip_select_checks,
     fix_sql_repairs_coverage_and_readiness_and_nothing_else,
+    every_check_answers_alone_as_in_the_whole_audit,
 );

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use super::CheckId;
 use super::booking_join::JoinGroup;
-use super::profile::BookingGroup;
+use super::profile::{BookingGroup, ProfileSource};
 use super::session_load::SessionLoad;
 use crate::db::types::IdRow;
 use crate::db::{BackendKind, QueryError, Row, Schema, Snapshot};
@@ -43,6 +43,18 @@ pub struct Shared {
     pub(super) bookings_profile: tokio::sync::OnceCell<Vec<BookingGroup>>,
     pub(super) booking_join: tokio::sync::OnceCell<Vec<JoinGroup>>,
     pub(super) session_load: tokio::sync::OnceCell<SessionLoad>,
+    /// Where the bookings profile comes from in this audit (issue 17).
+    pub(super) profile_source: ProfileSource,
+}
+
+impl Shared {
+    /// The shared passes of an audit that runs `checks` (those the schema lets run).
+    pub fn for_checks(checks: &[CheckId]) -> Self {
+        Shared {
+            profile_source: ProfileSource::for_checks(checks),
+            ..Shared::default()
+        }
+    }
 }
 
 pub struct CheckContext<'a> {

@@ -24,6 +24,7 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[],
     queries: &[
         "bookings_profile",
+        "bookings_profile_lean",
         "coverage_sample",
         "migration_state",
         "bookings_count",

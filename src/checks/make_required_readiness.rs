@@ -13,7 +13,7 @@ pub const SPEC: CheckSpec = CheckSpec {
     severity: Severity::Error,
     needs: &[(TableRole::Bookings, &["id", "service_session_id", "status"])],
     skip_without: &[(TableRole::Bookings, &["start_time"])],
-    queries: &["bookings_profile", "make_required_readiness_sample"],
+    queries: &["bookings_profile", "bookings_profile_lean", "make_required_readiness_sample"],
     sample_kind: IdKind::Booking,
     metrics: &["blocking_bookings", "unknown_status_bookings"],
     trend: &[],

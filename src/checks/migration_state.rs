@@ -22,7 +22,7 @@ pub const SPEC: CheckSpec = CheckSpec {
     severity: Severity::Error,
     needs: &[(TableRole::Bookings, &["id", "service_session_id", "status"])],
     skip_without: &[(TableRole::Migrations, &["app", "name"])],
-    queries: &["migration_state", "bookings_profile"],
+    queries: &["migration_state", "bookings_profile", "bookings_profile_lean"],
     sample_kind: IdKind::None,
     metrics: &[
         "steps_applied",

@@ -27,7 +27,12 @@ pub async fn run_checks(
         return Vec::new();
     };
     let bindings = audit_bindings(settings, schema, backend);
-    let shared = Shared::default();
+    let runnable: Vec<CheckId> = checks
+        .iter()
+        .copied()
+        .filter(|id| matches!(preflight(*id, schema, settings), Preflight::Run))
+        .collect();
+    let shared = Shared::for_checks(&runnable);
     // One worker per snapshot takes the next check from the queue: a slow check occupies one
     // connection while the others go on. Results keep the checks' fixed order.
     let queue = Mutex::new(checks.iter().copied().enumerate().collect::<VecDeque<_>>());
