@@ -11,7 +11,9 @@
 --   service mismatch: the booking's service differs from its session's (NULL on one side only
 --     is a difference too; IS DISTINCT FROM is not portable to MySQL).
 --   drift: a legacy start/end time that disagrees with its session's by more than
---     :tolerance_seconds; a legacy time whose session has none is drift too.
+--     :tolerance_seconds; a legacy time whose session has none is drift too. Compared as
+--     timestamps against the session's time plus and minus the tolerance: the same answer as
+--     abs(EXTRACT(EPOCH FROM difference)), without a numeric per booking (10-20% of the join).
 --   individual: bookings of individual/private sessions, which a rollback of services.0019
 --     would delete; "losing" ones have no legacy start time to fall back to.
 --   awaiting: the booking's session is a draft without times (:session_status, NULL where the
@@ -48,15 +50,25 @@ FROM (
                  OR (b.service_id IS NOT NULL AND s.service_id IS NULL))) AS service_mismatch,
            (s.id IS NOT NULL AND :legacy_start IS NOT NULL
             AND (s.start_time IS NULL
-                 OR abs(EXTRACT(EPOCH FROM (:legacy_start - s.start_time))) > :tolerance_seconds)) AS start_drift,
+                 OR :legacy_start > s.start_time + :tolerance_seconds * interval '1 second'
+                 OR :legacy_start < s.start_time - :tolerance_seconds * interval '1 second')) AS start_drift,
            (s.id IS NOT NULL AND :legacy_end IS NOT NULL
             AND (s.end_time IS NULL
-                 OR abs(EXTRACT(EPOCH FROM (:legacy_end - s.end_time))) > :tolerance_seconds)) AS end_drift,
-           (s.id IS NOT NULL AND :exact_session_type IN (:individual_type)
-            AND :exact_visibility IN (:individual_visibility)) AS individual,
+                 OR :legacy_end > s.end_time + :tolerance_seconds * interval '1 second'
+                 OR :legacy_end < s.end_time - :tolerance_seconds * interval '1 second')) AS end_drift,
+           (s.id IS NOT NULL AND s.individual) AS individual,
            (:legacy_start IS NULL) AS legacy_start_missing,
-           CASE WHEN :session_status IN (:draft_session_statuses) AND s.start_time IS NULL THEN 1 ELSE 0 END AS awaiting
+           CASE WHEN s.awaiting THEN 1 ELSE 0 END AS awaiting
     FROM :"bookings" AS b
-    LEFT JOIN :"sessions" AS s ON s.id = b.service_session_id
+    LEFT JOIN (
+        -- Only what the comparisons need, the session-level tests already decided: the hash
+        -- table of 4M sessions holds two booleans instead of three text columns (fewer
+        -- batches; docs/performance.md).
+        SELECT s.id, s.service_id, s.start_time, s.end_time,
+               (:exact_session_type IN (:individual_type)
+                AND :exact_visibility IN (:individual_visibility)) AS individual,
+               (:session_status IN (:draft_session_statuses) AND s.start_time IS NULL) AS awaiting
+        FROM :"sessions" AS s
+    ) AS s ON s.id = b.service_session_id
 ) AS e
 GROUP BY e.has_session, e.status, (e.effective_start IS NULL), (e.effective_start > CURRENT_TIMESTAMP) IS TRUE
