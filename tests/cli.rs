@@ -585,6 +585,16 @@ fn several_formats_are_written_from_one_audit() {
             "{id} has its section"
         );
     }
+    // Each failing check says how to fix it, from its docs page, without the repository.
+    assert_eq!(
+        md.matches("**How to fix:** ").count(),
+        failing.len(),
+        "{md}"
+    );
+    assert!(
+        md.contains("docs/checks/coverage.md") == failing.contains(&"coverage"),
+        "{md}"
+    );
     assert!(md.lines().count() < 300, "short enough for a job summary");
 
     let csv = std::fs::read_to_string(file("a.csv")).expect("csv");
@@ -945,6 +955,39 @@ fn check_writes_the_html_page() {
     assert!(
         out.stdout.contains("No saved reports yet."),
         "no history outside report"
+    );
+}
+
+/// The page says how to fix each check that needs attention, and only those.
+#[test]
+fn the_html_page_says_how_to_fix_what_fails() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("demo.sqlite3");
+    let demo = run(bin().arg("-q").arg("demo").arg(&db));
+    assert_eq!(demo.code, 0, "{}", demo.stderr);
+    let url = db.to_string_lossy().into_owned();
+    let json = crate::support::report::parse(&check(&url, &["--format", "json"]).stdout);
+    let attention: Vec<&str> = json
+        .checks
+        .iter()
+        .filter(|c| c.status == "fail" || c.status == "warn")
+        .map(|c| c.id.as_str())
+        .collect();
+    assert!(!attention.is_empty());
+    let page = check(&url, &["--format", "html"]).stdout;
+    assert_eq!(
+        page.matches("<strong>How to fix:</strong>").count(),
+        attention.len(),
+        "one fix per check needing attention"
+    );
+    let fix = page
+        .split("<article id=\"check-coverage\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</article>").next())
+        .expect("the coverage section");
+    assert!(
+        fix.contains("How to fix:") == attention.contains(&"coverage"),
+        "{fix}"
     );
 }
 

@@ -56,6 +56,23 @@ impl CheckId {
         self.spec().sample_kind
     }
 
+    /// The "How to fix" paragraph of the check's docs page, without its heading and with its
+    /// lines joined: what a report shows beside a finding, so the reader needs no repository.
+    pub fn how_to_fix(self) -> String {
+        const HEADING: &str = "**How to fix.**";
+        let doc = self.doc();
+        let Some(start) = doc.find(HEADING) else {
+            return String::new();
+        };
+        doc[start + HEADING.len()..]
+            .split("\n\n")
+            .next()
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// Where this check's documentation lives, relative to the repository root.
     pub fn doc_path(self) -> String {
         format!("docs/checks/{}.md", self.as_str())
@@ -131,6 +148,20 @@ pub(crate) use sql;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Reports show each finding's fix from its docs page, so every page must have one.
+    #[test]
+    fn every_check_says_how_to_fix_it() {
+        for id in CheckId::ALL {
+            let fix = id.how_to_fix();
+            assert!(fix.len() > 20, "{id}: {fix:?}");
+            assert!(
+                !fix.contains('\n') && !fix.starts_with("**"),
+                "{id}: {fix:?}"
+            );
+        }
+        assert!(CheckId::Capacity.how_to_fix().starts_with("Recount:"));
+    }
 
     #[test]
     fn every_check_has_its_doc_page() {

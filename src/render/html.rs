@@ -24,7 +24,7 @@ th{background:#f3f3f6}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 .v-pass{background:#136c2e}.v-fail{background:#b00020}.v-error{background:#7a0010}\
 section{border-top:1px solid #e2e2e8;margin-top:1.2rem}code{font-size:90%}.muted{color:#666}\
 pre.doc{white-space:pre-wrap;background:#f7f7fa;padding:.6rem;font-size:85%}\
-table{display:block;max-width:100%;overflow-x:auto}td{overflow-wrap:anywhere}";
+table{display:block;max-width:100%;overflow-x:auto}td,p.fix{overflow-wrap:anywhere}";
 
 /// Text safe in HTML content and attribute values.
 pub(super) fn esc(text: &str) -> String {
@@ -312,6 +312,14 @@ fn check_section(w: &mut dyn Write, check: &CheckResult) -> std::io::Result<()> 
                 "<p class=\"muted\">… {cut} more rows in the JSON report.</p>"
             )?;
         }
+    }
+    if matches!(check.status, Status::Fail | Status::Warn) {
+        writeln!(
+            w,
+            "<p class=\"fix\"><strong>How to fix:</strong> {} <span class=\"muted\">({})</span></p>",
+            esc(&check.id.how_to_fix()),
+            esc(&check.id.doc_path())
+        )?;
     }
     if check.sample_total > 0 && matches!(check.status, Status::Fail | Status::Warn | Status::Pass)
     {

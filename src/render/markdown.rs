@@ -63,6 +63,14 @@ pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> s
 fn section(w: &mut dyn Write, check: &CheckResult) -> std::io::Result<()> {
     writeln!(w, "\n### {} `{}`\n", status_label(check.status), check.id)?;
     writeln!(w, "{}\n", cell(&check.summary))?;
+    if check.status == Status::Fail {
+        writeln!(
+            w,
+            "**How to fix:** {} ({})\n",
+            cell(&check.id.how_to_fix()),
+            check.id.doc_path()
+        )?;
+    }
     if !check.metrics.is_empty() {
         let metrics: Vec<String> = check
             .metrics
