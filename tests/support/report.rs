@@ -22,6 +22,16 @@ pub struct JsonReport {
     pub checks: Vec<JsonCheck>,
     #[serde(default)]
     pub comparison: Option<Comparison>,
+    /// A fleet audit's targets, each with its own report.
+    #[serde(default)]
+    pub targets: Vec<JsonTarget>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonTarget {
+    pub name: String,
+    pub report: JsonReport,
 }
 
 #[derive(Debug, Deserialize)]
@@ -223,7 +233,11 @@ pub fn assert_each_check_alone_agrees(url: &str) -> usize {
     assert_eq!(whole.len(), 15, "{whole:#?}");
     for expected in &whole {
         let id = expected["id"].as_str().expect("an id");
-        assert_eq!(audit(Some(id)), std::slice::from_ref(expected), "{id} alone");
+        assert_eq!(
+            audit(Some(id)),
+            std::slice::from_ref(expected),
+            "{id} alone"
+        );
     }
     for only in [
         "migration-state,coverage,make-required-readiness",
