@@ -51,6 +51,9 @@ pub async fn run(cli: Cli) -> u8 {
 }
 
 async fn check(args: &CheckArgs) -> Result<u8, AuditError> {
+    if args.fleet.targets.is_some() {
+        return crate::fleet::run(args, None).await;
+    }
     let (plan, previous) = prepare(args, |_| None)?;
     if args.compare.fail_on_new && previous.is_none() {
         let e = AuditError::Usage(
@@ -95,6 +98,14 @@ fn print_bytes(bytes: &[u8]) -> Result<u8, AuditError> {
 /// `report`: audit, save the JSON, CSV and HTML reports in the folder with the history, and
 /// print the main output as `check` does. Compares with the latest report there by default.
 async fn report(args: &ReportArgs) -> Result<u8, AuditError> {
+    if args.check.fleet.targets.is_some() {
+        let folder = crate::fleet::Folder {
+            dir: &args.dir,
+            keep: args.keep,
+            compare: !args.no_compare,
+        };
+        return crate::fleet::run(&args.check, Some(folder)).await;
+    }
     let (plan, previous) = prepare(&args.check, |plan| {
         let database = crate::audit::fingerprint(&plan.url, &plan.settings);
         (!args.no_compare)
@@ -138,7 +149,8 @@ fn prepare(
             .map(crate::db::url::redact)
             .unwrap_or_default();
         // An output that is an input gets not even the error report.
-        let outputs = OutputPlan::from_args(&args.output).without(&crate::plan::inputs_of(args));
+        let outputs = OutputPlan::from_args(&args.output)
+            .without(&crate::plan::inputs_of(args, &args.connect));
         emit_stopped(&e, &url, &outputs);
         e
     };
@@ -160,31 +172,48 @@ async fn audited(
     previous: Option<(std::path::PathBuf, serde_json::Value)>,
     fail_on_new: bool,
 ) -> Result<Report, AuditError> {
-    let audit = audit(
+    let mut audit = Box::pin(audit_and_compare(plan, previous, fail_on_new));
+    tokio::select! {
+        report = &mut audit => Ok(report),
+        signal = interrupted() => Err(stop_at_signal(audit, signal, &plan.url.redacted, &plan.output).await),
+    }
+}
+
+/// What an interrupted audit does: nothing has been written yet. The audit is forgotten, not
+/// dropped: a SQLite statement cannot be interrupted, and dropping diesel-async's handle to it
+/// would wait for it to end. The process exits right after, which ends the statement and
+/// closes every connection (the servers roll back the read-only transactions).
+pub(crate) async fn stop_at_signal<F>(
+    work: F,
+    signal: &'static str,
+    label: &str,
+    output: &OutputPlan,
+) -> AuditError {
+    std::mem::forget(work);
+    // A server does not notice a closed client while its statement waits or works: cancel
+    // there what the audit left running, waiting two seconds at most.
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
+    crate::db::cancel::cancel_everything(std::time::Duration::from_secs(2)).await;
+    let e = AuditError::Interrupted { signal };
+    emit_stopped(&e, label, output);
+    e
+}
+
+/// The audit of one database, refused when it evaluated nothing, with the comparison with the
+/// earlier report (when it is of the same database) attached.
+pub(crate) async fn audit_and_compare(
+    plan: &CheckPlan,
+    previous: Option<(std::path::PathBuf, serde_json::Value)>,
+    fail_on_new: bool,
+) -> Report {
+    let mut report = audit(
         &plan.url,
         plan.options,
         plan.jobs,
         &plan.settings,
         &plan.checks,
-    );
-    let mut audit = Box::pin(audit);
-    let mut report = tokio::select! {
-        report = &mut audit => report,
-        signal = interrupted() => {
-            // Nothing has been written yet. The audit is forgotten, not dropped: a SQLite
-            // statement cannot be interrupted, and dropping diesel-async's handle to it would
-            // wait for it to end. The process exits right after, which ends the statement and
-            // closes every connection (the servers roll back the read-only transactions).
-            std::mem::forget(audit);
-            // A server does not notice a closed client while its statement waits or works:
-            // cancel there what the audit left running, waiting two seconds at most.
-            #[cfg(any(feature = "postgres", feature = "mysql"))]
-            crate::db::cancel::cancel_everything(std::time::Duration::from_secs(2)).await;
-            let e = AuditError::Interrupted { signal };
-            emit_stopped(&e, &plan.url.redacted, &plan.output);
-            return Err(e);
-        }
-    };
+    )
+    .await;
     report.refuse_nothing_evaluated(plan.allow_empty);
     let previous = previous.filter(|(path, value)| {
         let same = report.fingerprint.as_ref().is_none_or(|f| f.matches(value));
@@ -207,13 +236,13 @@ async fn audited(
             crate::compare::fail_only_on_new(&mut report);
         }
     }
-    Ok(report)
+    report
 }
 
 /// Resolves when the user presses Ctrl-C (SIGINT) or a CI runner cancels the job (SIGTERM),
 /// with the signal's name. The report is written after the audit in one synchronous step, so
 /// an interruption always lands before it: a report file is either whole or absent.
-async fn interrupted() -> &'static str {
+pub(crate) async fn interrupted() -> &'static str {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

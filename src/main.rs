@@ -16,6 +16,7 @@ mod discover;
 mod emit;
 mod error;
 mod fix;
+mod fleet;
 #[cfg(test)]
 mod fuzz;
 mod history;

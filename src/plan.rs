@@ -152,6 +152,13 @@ impl CheckPlan {
 
     /// `check` and `report`: also waivers, the sample size and the outputs.
     pub fn from_args(args: &CheckArgs) -> Result<Self, AuditError> {
+        let output = Self::outputs(args, &inputs_of(args, &args.connect))?;
+        Self::with_connection(args, &args.connect, output)
+    }
+
+    /// The outputs of `check` or `report`, validated first: every later error writes an
+    /// error report to them. None may be one of `inputs`, the files the run reads.
+    pub fn outputs(args: &CheckArgs, inputs: &[PathBuf]) -> Result<OutputPlan, AuditError> {
         crate::stdio::one_reader(&[
             ("--config", args.connect.config.as_deref()),
             (
@@ -160,13 +167,23 @@ impl CheckPlan {
             ),
             ("--waivers", args.waivers.as_deref()),
             ("--compare", args.compare.compare.as_deref()),
+            ("--targets", args.fleet.targets.as_deref()),
         ])
         .map_err(AuditError::Usage)?;
         let output = OutputPlan::from_args(&args.output);
         output.validate()?;
-        // First: every later error writes an error report to these outputs.
-        crate::inputs::refuse_writing_over(&output.paths(), &inputs_of(args))?;
-        let mut plan = CheckPlan::connecting(&args.connect, Some(&args.select))?;
+        crate::inputs::refuse_writing_over(&output.paths(), inputs)?;
+        Ok(output)
+    }
+
+    /// The plan of `check` or `report` on one database: `connect` is the command line's, or
+    /// a fleet target's (see `fleet`).
+    pub fn with_connection(
+        args: &CheckArgs,
+        connect: &ConnectArgs,
+        output: OutputPlan,
+    ) -> Result<Self, AuditError> {
+        let mut plan = CheckPlan::connecting(connect, Some(&args.select))?;
         let settings = &mut plan.settings;
         if let Some(path) = &args.waivers {
             settings.waivers = config::load_waivers(path, "--waivers")?;
@@ -215,17 +232,19 @@ fn check_column_names(settings: &AuditSettings) -> Result<(), AuditError> {
     Ok(())
 }
 
-/// The files `check` or `report` with these arguments reads: the database file (when the URL
-/// names one and parses), the config, the waivers and the URL file.
-pub fn inputs_of(args: &CheckArgs) -> Vec<PathBuf> {
-    let url = database_url_quietly(&args.connect).and_then(|raw| DatabaseUrl::parse(&raw).ok());
+/// The files `check` or `report` with these arguments reads on the database `connect` names:
+/// the database file (when the URL names one and parses), the config, the waivers and the URL
+/// file.
+pub fn inputs_of(args: &CheckArgs, connect: &ConnectArgs) -> Vec<PathBuf> {
+    let url = database_url_quietly(connect).and_then(|raw| DatabaseUrl::parse(&raw).ok());
     crate::inputs::read_by_the_run(
         url.as_ref(),
-        args.connect.config.as_deref(),
+        connect.config.as_deref(),
         true,
         &[
             args.waivers.as_deref(),
-            args.connect.database_url_file.as_deref(),
+            connect.database_url_file.as_deref(),
+            args.fleet.targets.as_deref(),
         ],
     )
 }
@@ -284,7 +303,10 @@ fn database_url(args: &ConnectArgs) -> Result<String, AuditError> {
     }
     let url = args.database_url.clone().ok_or(AuditError::NoDatabaseUrl)?;
     let from_environment = std::env::var("DATABASE_URL").is_ok_and(|env| env == url);
-    if !from_environment && crate::db::credentials::has_password(&url) {
+    if !from_environment
+        && !args.url_from_targets_file
+        && crate::db::credentials::has_password(&url)
+    {
         crate::console::warning(
             "the password in --database-url is visible to other users of this machine (ps); pass the URL in DATABASE_URL or --database-url-file, or the password in PGPASSWORD or ~/.pgpass",
         );

@@ -217,7 +217,7 @@ impl CheckResult {
         Self::without_findings(id, Status::Skipped, reason)
     }
 
-    fn without_findings(id: CheckId, status: Status, summary: String) -> Self {
+    pub(crate) fn without_findings(id: CheckId, status: Status, summary: String) -> Self {
         CheckResult {
             id,
             status,
@@ -303,6 +303,18 @@ pub struct Report {
     pub fingerprint: Option<Fingerprint>,
     /// A hot standby or not, and its replay lag (unknown when the audit stopped early).
     pub recovery: crate::db::standby::Recovery,
+    /// A fleet audit (`--targets`): each database's own report, in the targets file's order.
+    /// The fleet's `checks` are then the roll-up of each check over the targets, and its
+    /// verdict the worst of theirs. Empty for an audit of one database.
+    pub targets: Vec<TargetReport>,
+}
+
+/// One database of a fleet audit and its report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetReport {
+    /// The target's name in the targets file.
+    pub name: String,
+    pub report: Report,
 }
 
 impl Report {
@@ -320,6 +332,7 @@ impl Report {
             duration: std::time::Duration::ZERO,
             fingerprint: None,
             recovery: crate::db::standby::Recovery::default(),
+            targets: Vec::new(),
         }
     }
 
@@ -348,11 +361,24 @@ impl Report {
         if self.error.is_some() {
             return Verdict::Error;
         }
-        match self.checks.iter().map(|c| c.status).max() {
+        let checks = match self.checks.iter().map(|c| c.status).max() {
             Some(Status::Error) => Verdict::Error,
             Some(Status::Fail) => Verdict::Fail,
             _ => Verdict::Pass,
-        }
+        };
+        // A fleet: a target that stopped (unreachable, nothing evaluated) may have no check
+        // to carry its error into the roll-up, so its own verdict counts as well.
+        self.targets
+            .iter()
+            .map(|t| t.report.verdict())
+            .chain([checks])
+            .max_by_key(|v| v.exit_code())
+            .unwrap_or(checks)
+    }
+
+    /// A fleet audit's combined report (see `targets`).
+    pub fn is_fleet(&self) -> bool {
+        !self.targets.is_empty()
     }
 
     /// An audit that verified nothing must not pass: every selected check skipped, or both the
@@ -404,6 +430,7 @@ mod tests {
             duration: std::time::Duration::ZERO,
             fingerprint: None,
             recovery: Default::default(),
+            targets: Vec::new(),
             backend: Some(BackendKind::Sqlite),
             database_url: "x.db".into(),
             checks: statuses

@@ -30,6 +30,19 @@ struct JsonReport<'a> {
     /// What changed since an earlier report; absent without one.
     #[serde(skip_serializing_if = "Option::is_none")]
     comparison: Option<&'a crate::comparison::Comparison>,
+    /// A fleet audit (`--targets`): each database's own report, in the targets file's order;
+    /// `checks` are then each check rolled up over them. Absent for one database (added in
+    /// 0.1: additive).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    targets: Vec<JsonTarget<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTarget<'a> {
+    /// The target's name in the targets file.
+    name: &'a str,
+    /// The target's report, in this same contract (it has no `targets` of its own).
+    report: JsonReport<'a>,
 }
 
 #[derive(Serialize)]
@@ -245,5 +258,13 @@ fn wire_report(report: &Report) -> JsonReport<'_> {
         generated_at: crate::report::format_time(&report.generated_at),
         duration_ms: millis(report.duration),
         comparison: report.comparison.as_ref(),
+        targets: report
+            .targets
+            .iter()
+            .map(|t| JsonTarget {
+                name: &t.name,
+                report: wire_report(&t.report),
+            })
+            .collect(),
     }
 }

@@ -448,7 +448,7 @@ fn quiet_prints_nothing_and_verbose_logs_to_stderr() {
 
 /// xmllint, which validates JUnit output against tests/schemas/junit.xsd. CI installs it
 /// (.ci/run); elsewhere a missing xmllint skips the validation with a printed reason.
-fn xmllint_validate(path: &std::path::Path) -> bool {
+pub(crate) fn xmllint_validate(path: &std::path::Path) -> bool {
     let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/junit.xsd");
     match std::process::Command::new("xmllint")
         .arg("--noout")

@@ -165,7 +165,7 @@ fn piped_tables_wrap_at_width_or_columns() {
 /// The samples of an OpenMetrics text as the reference parser (Python's prometheus_client,
 /// strict about the format: `# EOF`, types, escaping) reads them, as JSON; None where it is
 /// not installed outside CI (CI installs it: .ci/run).
-fn parse_openmetrics(text: &str) -> Option<Vec<serde_json::Value>> {
+pub(crate) fn parse_openmetrics(text: &str) -> Option<Vec<serde_json::Value>> {
     const PARSER: &str = "import sys, json\n\
 from prometheus_client.openmetrics.parser import text_string_to_metric_families\n\
 print(json.dumps([{'family': f.name, 'type': f.type, 'name': s.name, 'labels': s.labels, 'value': s.value}\n\

@@ -36,6 +36,7 @@ mod browser;
 mod cases;
 mod cli;
 mod fix_clients;
+mod fleet;
 mod mariadb_only;
 mod postgres_only;
 mod real_platform;

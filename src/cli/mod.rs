@@ -140,7 +140,7 @@ pub struct InitArgs {
 }
 
 /// Where the database is and how to reach it: every command that connects.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ConnectArgs {
     /// The database to audit, in the forms of Django's dj-database-url:
     /// postgres://USER[:PASSWORD]@HOST[:PORT]/DB (or pgsql://), mysql://…, sqlite:///RELATIVE,
@@ -164,6 +164,11 @@ pub struct ConnectArgs {
 
     #[command(flatten)]
     pub limits: LimitArgs,
+
+    /// The URL is a fleet target's, read from the targets file, not typed on the command line
+    /// (so `ps` does not show its password and no warning says it does).
+    #[arg(skip)]
+    pub url_from_targets_file: bool,
 }
 
 impl ConnectArgs {
@@ -179,6 +184,7 @@ impl ConnectArgs {
                 sessions_table: None,
             },
             limits: LimitArgs::default(),
+            url_from_targets_file: false,
         }
     }
 }
@@ -217,6 +223,24 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub compare: CompareArgs,
+
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+}
+
+/// Many databases in one run (`--targets`).
+#[derive(Debug, Args)]
+pub struct FleetArgs {
+    /// Audit every database this file names ([[target]] tables: name, url or url_file, and an
+    /// optional config), concurrently, each on its own read-only snapshot, into one report with
+    /// one exit code, the worst. Replaces --database-url. Example: --targets targets.toml
+    #[arg(long, value_name = "PATH")]
+    pub targets: Option<PathBuf>,
+
+    /// With --targets: how many databases are audited at once (each with up to --jobs
+    /// connections). Example: --parallel 8
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256), value_name = "N", requires = "targets")]
+    pub parallel: u16,
 }
 
 /// `explain`: connects and plans, writes no report.
@@ -290,7 +314,7 @@ pub struct DemoArgs {
     pub output: OutputArgs,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct TableArgs {
     /// The bookings table [default: bookings_booking]. Example: --bookings-table bookings_booking
     #[arg(long, value_name = "TABLE")]
@@ -301,7 +325,7 @@ pub struct TableArgs {
     pub sessions_table: Option<String>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct LimitArgs {
     /// Longest any one query may run (PostgreSQL statement_timeout). Example: 30s, 2m, 500ms
     #[arg(long, default_value = "60s", value_parser = parse_duration, value_name = "DURATION")]

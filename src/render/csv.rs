@@ -13,6 +13,9 @@ use super::RenderOptions;
 use crate::report::Report;
 
 pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> std::io::Result<()> {
+    if report.is_fleet() {
+        return render_fleet(w, report);
+    }
     if let Some(error) = &report.error {
         return render_error(w, report, error);
     }
@@ -74,6 +77,57 @@ pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> s
                 }
             }
             out.write_record(&record).map_err(std::io::Error::other)?;
+        }
+    }
+    out.flush()
+}
+
+/// A fleet: every check of every target, `target,check,check_status,check_summary` first, then
+/// the union of the findings' columns. A check with findings has a row per finding (its
+/// status and summary repeated), a check without one row, and a target that could not be
+/// audited one row with no check and its error, so no target × check is missing.
+fn render_fleet(w: &mut dyn Write, report: &Report) -> std::io::Result<()> {
+    const LEAD: [&str; 4] = ["target", "check", "check_status", "check_summary"];
+    let mut columns: Vec<&str> = Vec::new();
+    for check in report.targets.iter().flat_map(|t| &t.report.checks) {
+        for column in &check.rows.columns {
+            if !columns.contains(column) {
+                columns.push(column);
+            }
+        }
+    }
+    let fail = std::io::Error::other;
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(LEAD.iter().chain(&columns))
+        .map_err(fail)?;
+    for target in &report.targets {
+        let record = |check: &str, status: &str, summary: &str| {
+            let mut record = vec![String::new(); LEAD.len() + columns.len()];
+            record[..LEAD.len()].clone_from_slice(&[
+                target.name.clone(),
+                check.to_owned(),
+                status.to_owned(),
+                summary.to_owned(),
+            ]);
+            record
+        };
+        if let (Some(error), true) = (&target.report.error, target.report.checks.is_empty()) {
+            out.write_record(record("", "error", error)).map_err(fail)?;
+        }
+        for check in &target.report.checks {
+            let lead = record(check.id.as_str(), check.status.as_str(), &check.summary);
+            if check.rows.rows.is_empty() {
+                out.write_record(&lead).map_err(fail)?;
+            }
+            for row in &check.rows.rows {
+                let mut line = lead.clone();
+                for (column, cell) in check.rows.columns.iter().zip(row) {
+                    if let Some(at) = columns.iter().position(|c| c == column) {
+                        line[at + LEAD.len()] = cell.to_plain();
+                    }
+                }
+                out.write_record(&line).map_err(fail)?;
+            }
         }
     }
     out.flush()

@@ -17,7 +17,24 @@ use crate::report::{CheckResult, Report, Status};
 const IDS_SHOWN: usize = 1000;
 
 pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> std::io::Result<()> {
-    let mut suite = TestSuite::new("session-audit");
+    let mut junit = Junit::new("session-audit");
+    junit.set_time(report.duration);
+    junit.set_timestamp(report.generated_at);
+    if report.is_fleet() {
+        // A suite per target, so CI counts each database's failures once, under its name.
+        for target in &report.targets {
+            let name = format!("session-audit {}", target.name);
+            junit.add_test_suite(suite(&name, &target.report)?);
+        }
+    } else {
+        junit.add_test_suite(suite("session-audit", report)?);
+    }
+    junit.serialize(w).map_err(std::io::Error::other)
+}
+
+/// One database's checks as a testsuite named `name` (also their classname).
+fn suite(name: &str, report: &Report) -> std::io::Result<TestSuite> {
+    let mut suite = TestSuite::new(name);
     suite.set_time(report.duration);
     suite.set_timestamp(report.generated_at);
     suite.extra.insert("hostname".into(), report.host().into());
@@ -25,12 +42,12 @@ pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> s
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
         status.set_message(error.as_str());
         let mut case = TestCase::new("audit", status);
-        case.set_classname("session-audit");
+        case.set_classname(name);
         case.set_time(report.duration);
         suite.add_test_case(case);
     }
     for check in &report.checks {
-        suite.add_test_case(testcase(check)?);
+        suite.add_test_case(testcase(name, check)?);
     }
     if let Some(comparison) = &report.comparison {
         // What changed since the earlier report, where CI shows a suite's output.
@@ -41,14 +58,10 @@ pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> s
         }
         suite.set_system_out(text);
     }
-    let mut junit = Junit::new("session-audit");
-    junit.set_time(report.duration);
-    junit.set_timestamp(report.generated_at);
-    junit.add_test_suite(suite);
-    junit.serialize(w).map_err(std::io::Error::other)
+    Ok(suite)
 }
 
-fn testcase(check: &CheckResult) -> std::io::Result<TestCase> {
+fn testcase(classname: &str, check: &CheckResult) -> std::io::Result<TestCase> {
     let mut status = match check.status {
         Status::Pass | Status::Warn => TestCaseStatus::success(),
         Status::Skipped => TestCaseStatus::skipped(),
@@ -61,7 +74,7 @@ fn testcase(check: &CheckResult) -> std::io::Result<TestCase> {
         status.set_description(details(check)?);
     }
     let mut case = TestCase::new(check.id.as_str(), status);
-    case.set_classname("session-audit");
+    case.set_classname(classname);
     case.set_time(check.duration);
     // Passing and warning checks keep their summary where CI shows test output.
     if matches!(check.status, Status::Pass | Status::Warn) {

@@ -13,8 +13,60 @@ const ROWS_SHOWN: usize = 20;
 const IDS_SHOWN: usize = 20;
 
 pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> std::io::Result<()> {
+    if report.is_fleet() {
+        return render_fleet(w, report);
+    }
+    let title = format!("session-audit: {}", verdict_label(report.verdict()));
+    render_titled(w, report, &title)
+}
+
+/// A fleet: its verdict, the checks × targets matrix and a table of targets, then each
+/// target's own summary under its name.
+fn render_fleet(w: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     let verdict = report.verdict();
-    writeln!(w, "## session-audit: {}\n", verdict_label(verdict))?;
+    writeln!(w, "## session-audit fleet: {}\n", verdict_label(verdict))?;
+    writeln!(
+        w,
+        "{} ({})\n",
+        cell(&super::fleet::heading(report)),
+        super::fleet::verdicts(report)
+    )?;
+    let matrix = super::fleet::matrix(report);
+    let names: Vec<String> = matrix.targets.iter().map(|t| cell(t)).collect();
+    writeln!(w, "| check | {} |", names.join(" | "))?;
+    writeln!(w, "|---|{}", "---|".repeat(names.len()))?;
+    for (id, statuses) in &matrix.rows {
+        let cells: Vec<&str> = statuses.iter().map(|s| status_label(*s)).collect();
+        writeln!(w, "| `{id}` | {} |", cells.join(" | "))?;
+    }
+    writeln!(
+        w,
+        "\n| target | verdict | database | checks |\n|---|---|---|---|"
+    )?;
+    for target in &report.targets {
+        writeln!(
+            w,
+            "| {} | {} | `{}` | {} |",
+            cell(&target.name),
+            verdict_label(target.report.verdict()),
+            cell(&target.report.database_url),
+            cell(&super::fleet::outcome(target))
+        )?;
+    }
+    for target in &report.targets {
+        writeln!(w)?;
+        let title = format!(
+            "target {}: {}",
+            cell(&target.name),
+            verdict_label(target.report.verdict())
+        );
+        render_titled(w, &target.report, &title)?;
+    }
+    Ok(())
+}
+
+fn render_titled(w: &mut dyn Write, report: &Report, title: &str) -> std::io::Result<()> {
+    writeln!(w, "## {title}\n")?;
     let backend = report.backend.map_or("unknown", |b| b.as_str());
     writeln!(w, "`{}` ({backend})\n", cell(&report.database_url))?;
     if let Some(error) = &report.error {

@@ -5,6 +5,7 @@
 pub mod annotations;
 mod chart;
 mod csv;
+mod fleet;
 mod html;
 mod index_page;
 mod json;
@@ -108,6 +109,7 @@ pub(crate) mod fixtures {
                 in_recovery: Some(false),
                 replay_lag_s: None,
             },
+            targets: Vec::new(),
             fingerprint: Some(crate::report::Fingerprint {
                 backend: "postgres".into(),
                 host: "db:5432".into(),

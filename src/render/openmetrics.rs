@@ -14,34 +14,54 @@ use super::RenderOptions;
 use crate::report::{Report, Status, Verdict};
 
 pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> std::io::Result<()> {
-    let database = database_labels(report);
-    let check_labels = |id: &str| format!("{database},check=\"{}\"", escape(id));
+    // A fleet's samples are its targets', each labelled `target="NAME"` as well; the fleet's
+    // verdict is their max, which a query takes (`max(session_audit_verdict)`).
+    let parts: Vec<(String, &Report)> = if report.is_fleet() {
+        report
+            .targets
+            .iter()
+            .map(|t| {
+                let labels = format!(
+                    "{},target=\"{}\"",
+                    database_labels(&t.report),
+                    escape(&t.name)
+                );
+                (labels, &t.report)
+            })
+            .collect()
+    } else {
+        vec![(database_labels(report), report)]
+    };
     family(
         w,
         "session_audit_check_status",
         "Status of each check: 0 pass, 1 warn, 2 fail, 3 error, 4 skipped.",
     )?;
-    for check in &report.checks {
-        writeln!(
-            w,
-            "session_audit_check_status{{{}}} {}",
-            check_labels(check.id.as_str()),
-            status_code(check.status)
-        )?;
+    for (database, report) in &parts {
+        for check in &report.checks {
+            writeln!(
+                w,
+                "session_audit_check_status{{{database},check=\"{}\"}} {}",
+                escape(check.id.as_str()),
+                status_code(check.status)
+            )?;
+        }
     }
     family(
         w,
         "session_audit_metric",
         "Every numeric metric of every check, as in the JSON report.",
     )?;
-    for check in &report.checks {
-        for (name, value) in &check.metrics {
-            writeln!(
-                w,
-                "session_audit_metric{{{},metric=\"{}\"}} {value}",
-                check_labels(check.id.as_str()),
-                escape(name)
-            )?;
+    for (database, report) in &parts {
+        for check in &report.checks {
+            for (name, value) in &check.metrics {
+                writeln!(
+                    w,
+                    "session_audit_metric{{{database},check=\"{}\",metric=\"{}\"}} {value}",
+                    escape(check.id.as_str()),
+                    escape(name)
+                )?;
+            }
         }
     }
     family(
@@ -49,44 +69,52 @@ pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> s
         "session_audit_offending_rows",
         "Offending rows (bookings or sessions) each check found, waived ones included.",
     )?;
-    for check in &report.checks {
-        writeln!(
-            w,
-            "session_audit_offending_rows{{{}}} {}",
-            check_labels(check.id.as_str()),
-            check.sample_total
-        )?;
+    for (database, report) in &parts {
+        for check in &report.checks {
+            writeln!(
+                w,
+                "session_audit_offending_rows{{{database},check=\"{}\"}} {}",
+                escape(check.id.as_str()),
+                check.sample_total
+            )?;
+        }
     }
     family(
         w,
         "session_audit_verdict",
         "The audit's verdict: 0 pass, 1 fail, 2 error (the exit code).",
     )?;
-    writeln!(
-        w,
-        "session_audit_verdict{{{database}}} {}",
-        verdict_code(report.verdict())
-    )?;
+    for (database, report) in &parts {
+        writeln!(
+            w,
+            "session_audit_verdict{{{database}}} {}",
+            verdict_code(report.verdict())
+        )?;
+    }
     family(
         w,
         "session_audit_duration_seconds",
         "Wall time of the whole audit.",
     )?;
-    writeln!(
-        w,
-        "session_audit_duration_seconds{{{database}}} {:.3}",
-        report.duration.as_secs_f64()
-    )?;
+    for (database, report) in &parts {
+        writeln!(
+            w,
+            "session_audit_duration_seconds{{{database}}} {:.3}",
+            report.duration.as_secs_f64()
+        )?;
+    }
     family(
         w,
         "session_audit_last_run_timestamp_seconds",
         "When the audit started, in Unix seconds.",
     )?;
-    writeln!(
-        w,
-        "session_audit_last_run_timestamp_seconds{{{database}}} {:.3}",
-        report.generated_at.timestamp_millis() as f64 / 1000.0
-    )?;
+    for (database, report) in &parts {
+        writeln!(
+            w,
+            "session_audit_last_run_timestamp_seconds{{{database}}} {:.3}",
+            report.generated_at.timestamp_millis() as f64 / 1000.0
+        )?;
+    }
     writeln!(w, "# EOF")
 }
 

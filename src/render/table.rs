@@ -11,6 +11,9 @@ use super::RenderOptions;
 use crate::report::{Cell, CheckResult, Report, Status};
 
 pub fn render(w: &mut dyn Write, report: &Report, options: &RenderOptions) -> std::io::Result<()> {
+    if report.is_fleet() {
+        return render_fleet(w, report, options);
+    }
     writeln!(
         w,
         "session-audit {} · {} · {}",
@@ -75,6 +78,52 @@ pub fn render(w: &mut dyn Write, report: &Report, options: &RenderOptions) -> st
         w,
         "\nverdict: {} ({counts}exit code {})",
         verdict.as_str().to_uppercase(),
+        verdict.exit_code()
+    )
+}
+
+/// A fleet: the checks × targets matrix and a line per target, then each target's own
+/// tables under its name, then the fleet's verdict.
+fn render_fleet(
+    w: &mut dyn Write,
+    report: &Report,
+    options: &RenderOptions,
+) -> std::io::Result<()> {
+    writeln!(
+        w,
+        "session-audit {} · {}",
+        env!("CARGO_PKG_VERSION"),
+        super::fleet::heading(report)
+    )?;
+    let matrix = super::fleet::matrix(report);
+    let mut grid = new_table(options);
+    grid.set_header(std::iter::once("check").chain(matrix.targets.iter().copied()));
+    for (id, statuses) in &matrix.rows {
+        let cells = statuses.iter().map(|s| status_cell(*s, options));
+        grid.add_row(std::iter::once(TableCell::new(id.as_str())).chain(cells));
+    }
+    writeln!(w, "\n{grid}")?;
+    let mut targets = new_table(options);
+    targets.set_header(["target", "verdict", "database", "checks"]);
+    for target in &report.targets {
+        targets.add_row(vec![
+            TableCell::new(&target.name),
+            TableCell::new(target.report.verdict().as_str().to_uppercase()),
+            TableCell::new(&target.report.database_url),
+            TableCell::new(super::fleet::outcome(target)),
+        ]);
+    }
+    writeln!(w, "{targets}")?;
+    for target in &report.targets {
+        writeln!(w, "\n══ target {} ══", target.name)?;
+        render(w, &target.report, options)?;
+    }
+    let verdict = report.verdict();
+    writeln!(
+        w,
+        "\nfleet verdict: {} ({}; exit code {})",
+        verdict.as_str().to_uppercase(),
+        super::fleet::verdicts(report),
         verdict.exit_code()
     )
 }

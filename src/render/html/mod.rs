@@ -5,6 +5,8 @@
 //! Every element is closed (polyglot markup), so the page also parses as XML: the tests read it
 //! with an XML parser.
 
+mod fleet;
+
 use std::io::Write;
 
 use super::RenderOptions;
@@ -43,7 +45,6 @@ pub(super) fn esc(text: &str) -> String {
 }
 
 pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> std::io::Result<()> {
-    let history = &report.history;
     let verdict = report.verdict().as_str();
     let when = crate::report::format_time(&report.generated_at);
     write!(
@@ -53,6 +54,9 @@ pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> s
          <title>session-audit {verdict} · {}</title><style>{STYLE}</style></head><body>\n",
         esc(&when)
     )?;
+    if report.is_fleet() {
+        return fleet::page(w, report, &when);
+    }
     writeln!(
         w,
         "<header id=\"verdict\"><h1>session-audit report</h1>\
@@ -63,8 +67,22 @@ pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> s
         report.backend.map_or("unknown", |b| b.as_str()),
         env!("CARGO_PKG_VERSION"),
     )?;
+    notes(w, report, "")?;
+    summary(w, report, "")?;
+    crosstab(w, report)?;
+    changes(w, report, "")?;
+    chart(w, &report.history)?;
+    writeln!(w, "<section id=\"checks\"><h2>Checks</h2>")?;
+    for check in &report.checks {
+        check_section(w, check, "")?;
+    }
+    writeln!(w, "</section></body></html>")
+}
+
+/// The standby note and the error that stopped the audit, under the page's or a target's header.
+fn notes(w: &mut dyn Write, report: &Report, prefix: &str) -> std::io::Result<()> {
     if let Some(note) = report.standby_note() {
-        writeln!(w, "<p id=\"standby\">{}</p>", esc(&note))?;
+        writeln!(w, "<p id=\"{prefix}standby\">{}</p>", esc(&note))?;
     }
     if let Some(error) = &report.error {
         writeln!(
@@ -73,27 +91,20 @@ pub fn render(w: &mut dyn Write, report: &Report, _options: &RenderOptions) -> s
             esc(error)
         )?;
     }
-    summary(w, report)?;
-    crosstab(w, report)?;
-    changes(w, report)?;
-    chart(w, history)?;
-    writeln!(w, "<section id=\"checks\"><h2>Checks</h2>")?;
-    for check in &report.checks {
-        check_section(w, check)?;
-    }
-    writeln!(w, "</section></body></html>")
+    Ok(())
 }
 
-fn summary(w: &mut dyn Write, report: &Report) -> std::io::Result<()> {
+/// The checks' table; `prefix` starts its anchors (empty on a one-database page).
+fn summary(w: &mut dyn Write, report: &Report, prefix: &str) -> std::io::Result<()> {
     writeln!(
         w,
-        "<section id=\"summary\"><h2>Summary</h2><table><tr><th>check</th><th>status</th><th>summary</th></tr>"
+        "<section id=\"{prefix}summary\"><h2>Summary</h2><table><tr><th>check</th><th>status</th><th>summary</th></tr>"
     )?;
     for check in &report.checks {
         let status = check.status.as_str();
         writeln!(
             w,
-            "<tr><td><a href=\"#check-{id}\"><code>{id}</code></a></td><td class=\"{status}\">{status}</td><td>{}</td></tr>",
+            "<tr><td><a href=\"#{prefix}check-{id}\"><code>{id}</code></a></td><td class=\"{status}\">{status}</td><td>{}</td></tr>",
             esc(&check.summary),
             id = check.id,
         )?;
@@ -165,10 +176,10 @@ fn crosstab(w: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     writeln!(w, "</table></section>")
 }
 
-fn changes(w: &mut dyn Write, report: &Report) -> std::io::Result<()> {
+fn changes(w: &mut dyn Write, report: &Report, prefix: &str) -> std::io::Result<()> {
     writeln!(
         w,
-        "<section id=\"changes\"><h2>Changes since the previous report</h2>"
+        "<section id=\"{prefix}changes\"><h2>Changes since the previous report</h2>"
     )?;
     let Some(comparison) = &report.comparison else {
         return writeln!(
@@ -272,11 +283,11 @@ fn chart(w: &mut dyn Write, history: &[HistoryEntry]) -> std::io::Result<()> {
     writeln!(w, "</table></section>")
 }
 
-fn check_section(w: &mut dyn Write, check: &CheckResult) -> std::io::Result<()> {
+fn check_section(w: &mut dyn Write, check: &CheckResult, prefix: &str) -> std::io::Result<()> {
     let status = check.status.as_str();
     writeln!(
         w,
-        "<article id=\"check-{id}\"><h3><code>{id}</code> <span class=\"{status}\">{status}</span></h3><p>{}</p>",
+        "<article id=\"{prefix}check-{id}\"><h3><code>{id}</code> <span class=\"{status}\">{status}</span></h3><p>{}</p>",
         esc(&check.summary),
         id = check.id,
     )?;
