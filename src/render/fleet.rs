@@ -46,19 +46,16 @@ pub fn outcome(target: &TargetReport) -> String {
     if let Some(error) = &report.error {
         return format!("could not be audited: {error}");
     }
-    let counts: Vec<String> = [
-        (Status::Error, "could not run"),
-        (Status::Fail, "failed"),
-        (Status::Warn, "warned"),
-        (Status::Pass, "passed"),
-        (Status::Skipped, "skipped"),
-    ]
-    .iter()
-    .filter_map(|(status, word)| {
-        let n = report.count(*status);
-        (n > 0).then(|| format!("{n} {word}"))
-    })
-    .collect();
+    let counts = super::status_counts(
+        report,
+        &[
+            (Status::Error, "could not run"),
+            (Status::Fail, "failed"),
+            (Status::Warn, "warned"),
+            (Status::Pass, "passed"),
+            (Status::Skipped, "skipped"),
+        ],
+    );
     counts.join(", ")
 }
 

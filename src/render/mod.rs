@@ -16,7 +16,7 @@ mod table;
 
 use std::io::Write;
 
-use crate::report::Report;
+use crate::report::{Report, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -65,6 +65,18 @@ pub fn render(
         Format::Html => html::render(w, report, options),
         Format::Openmetrics => openmetrics::render(w, report, options),
     }
+}
+
+/// "3 failed, 12 passed": how many of the report's checks have each status, in the order and
+/// words given, statuses with no check left out.
+pub(crate) fn status_counts(report: &Report, words: &[(Status, &str)]) -> Vec<String> {
+    words
+        .iter()
+        .filter_map(|(status, word)| {
+            let n = report.count(*status);
+            (n > 0).then(|| format!("{n} {word}"))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -56,19 +56,16 @@ pub fn render(w: &mut dyn Write, report: &Report, options: &RenderOptions) -> st
         }
     }
     let verdict = report.verdict();
-    let counts: Vec<String> = [
-        (Status::Pass, "passed"),
-        (Status::Warn, "warned"),
-        (Status::Fail, "failed"),
-        (Status::Error, "could not run"),
-        (Status::Skipped, "skipped"),
-    ]
-    .iter()
-    .filter_map(|(status, word)| {
-        let n = report.count(*status);
-        (n > 0).then(|| format!("{n} {word}"))
-    })
-    .collect();
+    let counts = super::status_counts(
+        report,
+        &[
+            (Status::Pass, "passed"),
+            (Status::Warn, "warned"),
+            (Status::Fail, "failed"),
+            (Status::Error, "could not run"),
+            (Status::Skipped, "skipped"),
+        ],
+    );
     let counts = if counts.is_empty() {
         String::new()
     } else {
