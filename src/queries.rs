@@ -51,11 +51,13 @@ pub const FILES: &[(&str, &str)] = files![
     "orphan_sessions_sample.sql",
     "reminder_readiness_sample.sql",
     "rollback_safety_sample.sql",
+    "rollback_safety_sessions.sql",
     "schema.mysql.sql",
     "schema.postgres.sql",
     "schema.sqlite.sql",
     "service_mismatch.sql",
     "service_mismatch_sample.sql",
+    "session_load.postgres.sql",
     "session_load.sql",
     "session_time_range.mysql.sql",
     "session_time_range.postgres.sql",
@@ -78,7 +80,7 @@ pub const FILES: &[(&str, &str)] = files![
 pub fn tuning(name: &str) -> Option<Tuning> {
     match name {
         "duplicate_times" => Some(Tuning::MoreMemory),
-        "session_load" => Some(Tuning::SortedGrouping),
+        "session_load" => Some(Tuning::Serial),
         _ => None,
     }
 }

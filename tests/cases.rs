@@ -840,18 +840,29 @@ pub fn rollback_loss_warns_and_severity_is_a_setting(db: &dyn TestDb) {
             Some("private"),
             Some("2025-04-01T10:00:00Z"),
         )
+        .session(
+            11,
+            1,
+            Some("individual"),
+            Some("private"),
+            Some("2025-04-02T10:00:00Z"),
+        )
         .booking(10, Some(10), Some("confirmed"), None)
+        .booking(11, Some(10), Some("canceled"), None)
+        .booking(12, Some(11), Some("confirmed"), None)
         .create(db);
     let run = check(&db.url(), &["--format", "json"]);
-    assert_eq!(run.code, 0, "a warning passes");
+    assert_eq!(run.code, 0, "a warning passes: {}", run.stderr);
     let report = run.json();
     let rollback = report.check("rollback-safety");
     assert_eq!(
         (rollback.status.as_str(), rollback.severity.as_str()),
         ("warn", "warning")
     );
-    assert_eq!(rollback.metric("bookings_losing_schedule"), 1);
-    assert_eq!(rollback.sample_ids, [10]);
+    // Three bookings, two of them on one session: sessions are counted once each.
+    assert_eq!(rollback.metric("bookings_losing_schedule"), 3);
+    assert_eq!(rollback.metric("sessions_losing_schedule"), 2);
+    assert_eq!(rollback.sample_ids, [10, 11]);
     let (_dir, config) = config_file("[checks.rollback-safety]\nseverity = \"error\"\n");
     let strict = check(&db.url(), &["--format", "json", "--config", &config]);
     assert_eq!(strict.code, 1);

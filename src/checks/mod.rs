@@ -116,10 +116,19 @@ pub struct CheckSpec {
 
 /// The template for this backend. `sql!("name")`: `queries/name.sql` serves every backend.
 /// `sql!(ctx, "name", mysql)`: `name.sql` for PostgreSQL and SQLite, `name.mysql.sql` for
-/// MySQL (binary comparisons, its date functions). `sql!(ctx, "name")`: one file per backend.
+/// MySQL (binary comparisons, its date functions); `sql!(ctx, "name", postgres)` likewise with
+/// `name.postgres.sql` for PostgreSQL. `sql!(ctx, "name")`: one file per backend.
 macro_rules! sql {
     ($name:literal) => {
         include_str!(concat!("../../queries/", $name, ".sql"))
+    };
+    ($ctx:expr, $name:literal, postgres) => {
+        match $ctx.snapshot.backend() {
+            crate::db::BackendKind::Postgres => {
+                include_str!(concat!("../../queries/", $name, ".postgres.sql"))
+            }
+            _ => include_str!(concat!("../../queries/", $name, ".sql")),
+        }
     };
     ($ctx:expr, $name:literal, mysql) => {
         match $ctx.snapshot.backend() {

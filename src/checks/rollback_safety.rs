@@ -9,12 +9,18 @@ use super::{CheckContext, CheckError, CheckSpec, sql};
 use crate::report::{CheckResult, IdKind, Rows, count_of};
 use crate::settings::Severity;
 
+#[derive(diesel::QueryableByName)]
+struct LosingSessions {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    count: i64,
+}
+
 pub const SPEC: CheckSpec = CheckSpec {
     title: "Rolling back services.0019 loses no schedule",
     severity: Severity::Warning,
     needs: booking_join::READS,
     skip_without: &[],
-    queries: &["booking_join", "session_load", "rollback_safety_sample"],
+    queries: &["booking_join", "session_load", "rollback_safety_sessions", "rollback_safety_sample"],
     sample_kind: IdKind::Session,
     metrics: &["individual_sessions", "bookings_referencing", "bookings_losing_schedule", "sessions_losing_schedule", "draft_sessions_without_times"],
     trend: &[],
@@ -27,7 +33,17 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
     let bookings = total(&groups, |g| g.individual);
     let lost = total(&groups, |g| g.individual_losing);
     let load = session_load(ctx).await?;
-    let (sessions, lost_sessions) = (load.individual_sessions, load.sessions_losing_schedule);
+    let sessions = load.individual_sessions;
+    // PostgreSQL's load leaves these out; a session loses its schedule exactly when one of
+    // its bookings does, so they are counted only then.
+    let lost_sessions = match load.sessions_losing_schedule {
+        Some(n) => n,
+        None if lost == 0 => 0,
+        None => {
+            let rows: Vec<LosingSessions> = ctx.load(sql!("rollback_safety_sessions")).await?;
+            rows.first().map_or(0, |r| r.count)
+        }
+    };
     let offenders = ctx
         .offenders(lost_sessions, sql!("rollback_safety_sample"))
         .await?;

@@ -445,16 +445,13 @@ pub enum Tuning {
     /// spills to disk at the default 4 MB. Raised for the whole transaction instead, it slowed
     /// the big hash joins (docs/performance.md), so it is raised for this query alone.
     MoreMemory,
-    /// The bookings grouped by session from a sequential read, each worker sorting its share
-    /// (a parallel partial aggregate): the sessions' load groups the bookings by session in a
-    /// subquery on the inner side of a hash join. Left to itself the planner either walks the
-    /// foreign-key index in session order, which on bookings stored in creation order is a
-    /// random heap visit per booking, or hashes the subquery in every parallel worker, each
-    /// building the whole grouping. Measured on 10M interleaved bookings
-    /// (docs/performance.md): index walk without workers 34.2 s; hash aggregate with two
-    /// workers 13.0 s, without 6.8 s (and 9.0 s at 64 MB `work_mem`); sorted partial
-    /// aggregates with two workers 5.1 s.
-    SortedGrouping,
+    /// No parallel workers: the sessions' load (`session_load.postgres.sql`) joins the sessions
+    /// to two groupings of the bookings by session, and with workers each one repeats both
+    /// groupings in full (it does not share them): three times the server's work for at best
+    /// a tenth less time on an idle server. Measured on 10M interleaved bookings
+    /// (docs/performance.md): 6.1-6.4 s with workers and merge joins, 7.4-8.4 s with workers and
+    /// hash joins, 6.7 s serial; 1M: 0.67-0.70 s serial against 0.74-1.02 s with workers.
+    Serial,
 }
 
 impl Tuning {
@@ -462,11 +459,7 @@ impl Tuning {
     pub fn settings(self, work_mem_mb: u32) -> Vec<(&'static str, String)> {
         match self {
             Tuning::MoreMemory => vec![("work_mem", format!("'{work_mem_mb}MB'"))],
-            Tuning::SortedGrouping => vec![
-                ("enable_indexscan", "off".to_owned()),
-                ("enable_bitmapscan", "off".to_owned()),
-                ("enable_hashagg", "off".to_owned()),
-            ],
+            Tuning::Serial => vec![("max_parallel_workers_per_gather", "0".to_owned())],
         }
     }
 }
