@@ -989,6 +989,12 @@ fn the_html_page_says_how_to_fix_what_fails() {
         fix.contains("How to fix:") == attention.contains(&"coverage"),
         "{fix}"
     );
+    if attention.contains(&"coverage") {
+        assert!(
+            fix.contains("apply <code>bookings.0013</code> only when"),
+            "the docs' code spans are code on the page: {fix}"
+        );
+    }
 }
 
 /// On the demo's planted defects every check answers alone as in the whole audit (issue 17:

@@ -28,6 +28,26 @@ section{border-top:1px solid #e2e2e8;margin-top:1.2rem}code{font-size:90%}.muted
 pre.doc{white-space:pre-wrap;background:#f7f7fa;padding:.6rem;font-size:85%}\
 table{display:block;max-width:100%;overflow-x:auto}td,p.fix{overflow-wrap:anywhere}";
 
+/// The docs' `code` spans as `<code>` elements, in text already escaped; an unpaired backtick
+/// stays as it is.
+fn code_spans(escaped: &str) -> String {
+    let parts: Vec<&str> = escaped.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        return escaped.to_owned();
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{part}</code>")
+            } else {
+                (*part).to_owned()
+            }
+        })
+        .collect()
+}
+
 /// Text safe in HTML content and attribute values.
 pub(super) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -328,7 +348,7 @@ fn check_section(w: &mut dyn Write, check: &CheckResult, prefix: &str) -> std::i
         writeln!(
             w,
             "<p class=\"fix\"><strong>How to fix:</strong> {} <span class=\"muted\">({})</span></p>",
-            esc(&check.id.how_to_fix()),
+            code_spans(&esc(&check.id.how_to_fix())),
             esc(&check.id.doc_path())
         )?;
     }
@@ -366,6 +386,15 @@ fn check_section(w: &mut dyn Write, check: &CheckResult, prefix: &str) -> std::i
 mod tests {
     use super::*;
     use crate::render::{RenderOptions, fixtures};
+
+    #[test]
+    fn code_spans_become_code_and_a_lone_backtick_stays() {
+        assert_eq!(
+            code_spans("run `a` then `b &amp; c`."),
+            "run <code>a</code> then <code>b &amp; c</code>."
+        );
+        assert_eq!(code_spans("one ` only"), "one ` only");
+    }
 
     #[test]
     fn the_page_has_its_sections_and_escapes_text() {
