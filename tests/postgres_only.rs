@@ -100,6 +100,41 @@ fn lock_timeout_is_an_error_with_exit_2() {
     );
 }
 
+/// In a full audit the bookings profile comes from the booking join (issue 17). When the join
+/// cannot run (here another session holds the sessions table), the bookings-only checks still
+/// answer from their own scan of the bookings, as they did before the profile came from the
+/// join: a problem on the sessions side never costs coverage.
+#[test]
+fn bookings_only_checks_answer_when_the_booking_join_cannot_run() {
+    let Some(db) = PgDb::new() else { return };
+    Fixture::clean()
+        .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
+        .create(&db);
+    let mut holder = db.client();
+    holder
+        .batch_execute("BEGIN; LOCK TABLE services_servicesession IN ACCESS EXCLUSIVE MODE")
+        .expect("lock");
+    let run = check(
+        &db.url(),
+        &["--format", "json", "--lock-timeout", "200ms", "--jobs", "1"],
+    );
+    drop(holder);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let report = run.json();
+    let dangling = report.check("dangling-session");
+    assert_eq!(dangling.status, "error");
+    assert!(
+        dangling.summary.contains("lock timeout"),
+        "{}",
+        dangling.summary
+    );
+    let coverage = report.check("coverage");
+    assert_eq!(coverage.status, "fail", "{}", coverage.summary);
+    assert_eq!(coverage.metric("scheduled_without_session"), 1);
+    assert_eq!(coverage.sample_ids, [10]);
+    assert_eq!(report.check("status-vocabulary").status, "pass");
+}
+
 #[test]
 fn unreachable_server_is_exit_2_and_hides_the_password() {
     let run = check(
