@@ -89,20 +89,14 @@ def variants(binary, backend, target, jobs, baseline=None):
     return vs
 
 
-def bench(binary, backend, target, runs, jobs, baseline=None, settle=False):
+def bench(binary, backend, target, runs, jobs, baseline=None):
     vs = variants(binary, backend, target, jobs, baseline)
-    settling = client(backend, target, FLOOR_SCAN_SQL)
     times = {name: [] for name, _, _ in vs}
     rss = {name: 0.0 for name, _, _ in vs}
     for round_no in range(runs + 1):
         order = vs[round_no % len(vs):] + vs[:round_no % len(vs)]
         elapsed_now = {}
         for name, argv, stdin in order:
-            if settle:
-                # The same cache state before every variant: where the server's cache is
-                # smaller than the tables (MariaDB's 128 MB buffer pool, 190 MB at 1M), a
-                # variant that reads only an index would leave the next one a cold table.
-                run(*settling)
             elapsed, peak, code, err = run(argv, stdin)
             if code not in (0, 1):
                 sys.exit(f"{name} failed with exit code {code}: {err.strip()}")
@@ -130,19 +124,17 @@ def main():
     parser.add_argument("--jobs", type=int, default=0, help="pass --jobs N to session-audit (0: its default)")
     parser.add_argument("--bin", default=os.path.join(HERE, "..", "target", "release", "session-audit"))
     parser.add_argument("--baseline-bin", help="another build (say, of the previous commit) timed in the same rounds")
-    parser.add_argument("--settle", action="store_true",
-                        help="read each table (floor_scan.sql, unmeasured) before every variant")
     args = parser.parse_args()
     if not os.path.exists(TIME):
         sys.exit("GNU time (/usr/bin/time) is needed to measure peak memory: apt-get install time")
     if not os.path.exists(args.bin):
         sys.exit(f"{args.bin} not found: run `cargo build --release` first")
     if args.pg_url:
-        bench(args.bin, "postgres", args.pg_url, args.runs, args.jobs, args.baseline_bin, args.settle)
+        bench(args.bin, "postgres", args.pg_url, args.runs, args.jobs, args.baseline_bin)
     if args.sqlite:
-        bench(args.bin, "sqlite", args.sqlite, args.runs, args.jobs, args.baseline_bin, args.settle)
+        bench(args.bin, "sqlite", args.sqlite, args.runs, args.jobs, args.baseline_bin)
     if args.mysql_db:
-        bench(args.bin, "mysql", args.mysql_db, args.runs, args.jobs, args.baseline_bin, args.settle)
+        bench(args.bin, "mysql", args.mysql_db, args.runs, args.jobs, args.baseline_bin)
 
 
 if __name__ == "__main__":
