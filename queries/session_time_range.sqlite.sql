@@ -12,4 +12,8 @@ FROM (
            CASE WHEN typeof(s.start_time) = 'text' AND length(s.start_time) >= 19 THEN julianday(s.start_time) END AS js,
            CASE WHEN typeof(s.end_time) = 'text' AND length(s.end_time) >= 19 THEN julianday(s.end_time) END AS je
     FROM :"sessions" AS s
+    -- LIMIT -1 keeps SQLite from flattening this subquery, which would evaluate julianday()
+    -- once per reference to js and je (eleven) instead of once per row (1.7 s -> 0.5 s on
+    -- 400k sessions).
+    LIMIT -1
 ) AS t
