@@ -1,5 +1,5 @@
--- The sessions' load (SQLite, MySQL/MariaDB; PostgreSQL runs session_load.postgres.sql, the
--- same answer): every session with the counts of its bookings, in one grouping of the
+-- The sessions' load (MySQL/MariaDB; PostgreSQL runs session_load.postgres.sql and SQLite
+-- session_load.sqlite.sql, the same answer shaped for their planners): every session with the counts of its bookings, in one grouping of the
 -- bookings by session and one join. capacity, orphan-sessions and rollback-safety all read
 -- their numbers from this one row, so the bookings are grouped once for the three.
 -- "active" bookings have a status that is not a canceled one (NULL counts as active);

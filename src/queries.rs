@@ -59,6 +59,7 @@ pub const FILES: &[(&str, &str)] = files![
     "service_mismatch_sample.sql",
     "session_load.postgres.sql",
     "session_load.sql",
+    "session_load.sqlite.sql",
     "session_time_range.mysql.sql",
     "session_time_range.postgres.sql",
     "session_time_range.sqlite.sql",

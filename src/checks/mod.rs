@@ -130,6 +130,17 @@ macro_rules! sql {
             _ => include_str!(concat!("../../queries/", $name, ".sql")),
         }
     };
+    ($ctx:expr, $name:literal, postgres, sqlite) => {
+        match $ctx.snapshot.backend() {
+            crate::db::BackendKind::Postgres => {
+                include_str!(concat!("../../queries/", $name, ".postgres.sql"))
+            }
+            crate::db::BackendKind::Sqlite => {
+                include_str!(concat!("../../queries/", $name, ".sqlite.sql"))
+            }
+            crate::db::BackendKind::Mysql => include_str!(concat!("../../queries/", $name, ".sql")),
+        }
+    };
     ($ctx:expr, $name:literal, mysql) => {
         match $ctx.snapshot.backend() {
             crate::db::BackendKind::Mysql => {
