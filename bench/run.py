@@ -113,6 +113,13 @@ def bench(binary, backend, target, runs, jobs, baseline=None):
         spread = f"{min(over_guide):.2f}-{max(over_guide):.2f}"
         print(f"{name:32} {statistics.median(times[name]):9.3f} {statistics.median(over_guide):8.2f} "
               f"{spread:>12} {statistics.median(over_join):7.2f} {rss[name]:13.1f}")
+    if baseline:
+        # The change itself: this build over the baseline, round by round (both ran in each).
+        for mine, theirs in (("session-audit, 3 guide checks", "baseline, 3 guide checks"),
+                             ("session-audit, all 15 checks", "baseline, all 15 checks")):
+            ratios = [m / b for m, b in zip(times[mine], times[theirs])]
+            print(f"{mine} over {theirs}: median {statistics.median(ratios):.2f} "
+                  f"(rounds {', '.join(f'{r:.2f}' for r in ratios)})")
 
 
 def main():
