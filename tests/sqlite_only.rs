@@ -322,6 +322,40 @@ fn non_utf8_text_is_an_error_not_a_pass() {
     }
 }
 
+/// SQLite keeps whatever it is given, so a session key can be text that merely starts with a
+/// session's id ('12x'). It links to no session: the booking join reports it as dangling, and
+/// the sessions' load must not count it for session 12 (a `+ 0` on the key alone would, and
+/// capacity would then pass a session whose linked bookings no longer match its count).
+#[test]
+fn a_text_session_key_links_to_no_session_in_any_check() {
+    let db = SqliteDb::new();
+    Fixture::clean().create(&db);
+    let clean = check(&db.url(), &["--format", "json"]).json();
+    assert_eq!(clean.check("capacity").status, "pass");
+    assert_eq!(clean.check("dangling-session").status, "pass");
+    db.exec(
+        "UPDATE bookings_booking SET service_session_id = CAST(service_session_id AS TEXT) || 'x'
+         WHERE id = (SELECT MIN(id) FROM bookings_booking WHERE service_session_id IS NOT NULL)",
+    );
+    let report = check(&db.url(), &["--format", "json"]).json();
+    let dangling = report.check("dangling-session");
+    assert_eq!(dangling.status, "fail", "{}", dangling.summary);
+    assert_eq!(
+        dangling.metric("dangling_bookings"),
+        1,
+        "{:?}",
+        dangling.metrics
+    );
+    let capacity = report.check("capacity");
+    assert_eq!(capacity.status, "fail", "{}", capacity.summary);
+    assert_eq!(
+        capacity.metric("current_participants_mismatch"),
+        1,
+        "{:?}",
+        capacity.metrics
+    );
+}
+
 /// A SQLite file whose audit takes seconds: 300,000 bookings of the clean fixture's shape.
 fn slow_sqlite() -> SqliteDb {
     let db = SqliteDb::new();
