@@ -71,6 +71,7 @@ pub const FILES: &[(&str, &str)] = files![
     "type_distribution.postgres.sql",
     "type_distribution.sqlite.sql",
     "type_distribution_sample.sql",
+    "type_matches_service.mysql.sql",
     "type_matches_service.sql",
     "type_matches_service_sample.sql",
     "unreadable_time_probe.sql",
