@@ -5,6 +5,6 @@ SELECT CAST(s.id AS BIGINT) AS id
 FROM :"sessions" AS s
 WHERE s.end_time <= s.start_time
    OR (s.end_time > s.start_time AND :duration IS NOT NULL
-       AND :duration * 60 <> EXTRACT(EPOCH FROM (s.end_time - s.start_time)))
+       AND s.start_time + :duration * INTERVAL '1 minute' <> s.end_time)
 ORDER BY s.id + 0
 LIMIT :sample_limit
