@@ -405,6 +405,15 @@ fn bad_targets_files_and_one_database_flags_are_exit_2() {
             format!("[[target]]\nname = \"a\"\nurl = \"{url}\"\nport = 1\n"),
             "port",
         ),
+        // A broken line that holds a password: where and what is wrong, never the line.
+        (
+            "[[target]]\nname = \"a\"\nurl = \"postgres://audit:hunter2@db/app\n".to_owned(),
+            "line 3, column 39: invalid basic string",
+        ),
+        (
+            "[[target]]\nname = \"a\"\nurl = postgres://audit:hunter2@db/app\n".to_owned(),
+            "line 3, column 7: string values must be quoted",
+        ),
     ];
     for (text, expected) in cases {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -413,6 +422,7 @@ fn bad_targets_files_and_one_database_flags_are_exit_2() {
         let out = run(bin().arg("check").arg("--targets").arg(&path));
         assert_eq!(out.code, 2, "{text}: {}", out.stderr);
         assert!(out.stderr.contains(expected), "{text}: {}", out.stderr);
+        assert!(!out.stderr.contains("hunter2"), "{text}: {}", out.stderr);
         assert!(
             out.stderr.contains("targets.toml"),
             "names the file: {}",

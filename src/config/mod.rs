@@ -178,13 +178,27 @@ pub(crate) fn parse<T: for<'de> Deserialize<'de>>(
 ) -> Result<T, ConfigError> {
     toml::from_str(text).map_err(|e| ConfigError::Parse {
         path: path.to_owned(),
-        // toml's message spans several lines (with the offending line quoted): keep it on one.
-        message: e
-            .to_string()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
+        message: parse_error_message(&e, text),
     })
+}
+
+/// toml's own message quotes the offending line, which can hold a database URL with its
+/// password (a targets file's `url`, a typo next to it): say where and what, never the text.
+fn parse_error_message(error: &toml::de::Error, text: &str) -> String {
+    let what = error
+        .message()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    match error.span() {
+        Some(span) => {
+            let before = text.get(..span.start).unwrap_or(text);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            format!("TOML parse error at line {line}, column {column}: {what}")
+        }
+        None => format!("TOML parse error: {what}"),
+    }
 }
 
 /// The config to use: `--config PATH` (must exist), else `session-audit.toml` in the working
