@@ -3,16 +3,16 @@
 --   the bookings are grouped by session from a sequential read and a sort: `+ 0` on the key
 --      keeps SQLite from walking the foreign-key index in session order, which fetches every
 --      booking row at random (2.2 s against 0.7 s for the grouping alone at 1M);
---   the groups then drive the join, each finding its session by primary key, and RIGHT JOIN
---      adds the sessions without a booking. With the sessions on the left (session_load.sql),
---      SQLite must index the grouped bookings before it can join them, and with `+ 0` it
---      stops doing that and plans a nested loop of 400k × 400k rows: never write that.
+--   the groups then drive the join, each finding its session by primary key; the sessions
+--      without a booking (NOT EXISTS through the foreign-key index) join them as groups of
+--      zero. With the sessions on the left (session_load.sql), SQLite must index the grouped
+--      bookings before it can join them, and with `+ 0` it stops doing that and plans a nested
+--      loop of 400k × 400k rows: never write that. (RIGHT JOIN is as fast, but needs SQLite
+--      3.39, newer than the sqlite3 shell of Ubuntu 22.04 or RHEL 9.)
 --   only integer keys are grouped: `+ 0` would read a stray text such as '12x' as 12 and
 --      count it for session 12, which session_load.sql's comparison never matches (the booking
 --      join reports it as dangling instead);
 --   1M bookings, 400k sessions: 1.4 s against 3.1-4.3 s for session_load.sql.
--- RIGHT JOIN needs SQLite 3.39 (2022) or newer; the tool bundles 3.50. For an older sqlite3
--- shell run session_load.sql, which gives the same row.
 -- Run by hand: session-audit sql --backend sqlite capacity > audit.sql, then
 --   sqlite3 -readonly db.sqlite3 < audit.sql
 SELECT COUNT(CASE WHEN x.counted = 1 AND x.current_participants <> x.active THEN 1 END) AS count_mismatch,
@@ -50,6 +50,10 @@ FROM (
         FROM :"bookings" AS b
         WHERE typeof(b.service_session_id) = 'integer'
         GROUP BY b.service_session_id + 0
+        UNION ALL
+        SELECT e.id, 0, 0, 0
+        FROM :"sessions" AS e
+        WHERE NOT EXISTS (SELECT 1 FROM :"bookings" AS b WHERE b.service_session_id = e.id)
     ) AS a
-    RIGHT JOIN :"sessions" AS s ON s.id = a.session_id
+    JOIN :"sessions" AS s ON s.id = a.session_id
 ) AS x
