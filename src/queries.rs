@@ -87,6 +87,14 @@ pub fn tuning(name: &str) -> Option<Tuning> {
     }
 }
 
+/// The text of the template `name` that `backend` runs (see [`template`]). Every check's
+/// queries have one for every backend (a unit test below), so a missing one is a bug here.
+pub fn text(name: &str, backend: BackendKind) -> &'static str {
+    template(name, backend)
+        .unwrap_or_else(|| panic!("queries/{name}: no template for {backend:?}"))
+        .1
+}
+
 /// The template `name` for `backend`, and the file it comes from.
 pub fn template(name: &str, backend: BackendKind) -> Option<(&'static str, &'static str)> {
     let specific = format!("{name}.{}.sql", backend.as_str());
@@ -262,7 +270,7 @@ mod tests {
         assert_eq!(tuning("booking_join"), None);
     }
 
-    /// The names in `sql!("name")`, `sql!(ctx, "name")` and `sql!(ctx, "name", mysql)`.
+    /// The names in `sql!("name")` and `sql!(ctx, "name")`.
     fn sql_names(source: &str) -> Vec<String> {
         source
             .split("sql!(")

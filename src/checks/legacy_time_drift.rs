@@ -77,7 +77,7 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         // `--sample all` (whose ids are all in `sample_ids`).
         let ids = offenders.sample.first(ROWS_SHOWN)?;
         let drifts: Vec<Drift> = ctx
-            .load_with(sql!(ctx, "legacy_time_drift_rows", mysql), |b| {
+            .load_with(sql!(ctx, "legacy_time_drift_rows"), |b| {
                 b.ints("sample_ids", &ids)
             })
             .await?;

@@ -114,53 +114,17 @@ pub struct CheckSpec {
     pub crosstab: Option<[&'static str; 3]>,
 }
 
-/// The template for this backend. `sql!("name")`: `queries/name.sql` serves every backend.
-/// `sql!(ctx, "name", mysql)`: `name.sql` for PostgreSQL and SQLite, `name.mysql.sql` for
-/// MySQL (binary comparisons, its date functions); `sql!(ctx, "name", postgres)` likewise with
-/// `name.postgres.sql` for PostgreSQL. `sql!(ctx, "name")`: one file per backend.
+/// The template for this backend. `sql!("name")`: `queries/name.sql`, which serves every
+/// backend (checked at compile time). `sql!(ctx, "name")`: the backend's own
+/// `name.{postgres,sqlite,mysql}.sql` where there is one, else the shared `name.sql`, by the
+/// one rule `queries::template` keeps for `sql` and `explain` too (a unit test checks that
+/// every declared query has a template for every backend).
 macro_rules! sql {
     ($name:literal) => {
         include_str!(concat!("../../queries/", $name, ".sql"))
     };
-    ($ctx:expr, $name:literal, postgres) => {
-        match $ctx.snapshot.backend() {
-            crate::db::BackendKind::Postgres => {
-                include_str!(concat!("../../queries/", $name, ".postgres.sql"))
-            }
-            _ => include_str!(concat!("../../queries/", $name, ".sql")),
-        }
-    };
-    ($ctx:expr, $name:literal, postgres, sqlite) => {
-        match $ctx.snapshot.backend() {
-            crate::db::BackendKind::Postgres => {
-                include_str!(concat!("../../queries/", $name, ".postgres.sql"))
-            }
-            crate::db::BackendKind::Sqlite => {
-                include_str!(concat!("../../queries/", $name, ".sqlite.sql"))
-            }
-            crate::db::BackendKind::Mysql => include_str!(concat!("../../queries/", $name, ".sql")),
-        }
-    };
-    ($ctx:expr, $name:literal, mysql) => {
-        match $ctx.snapshot.backend() {
-            crate::db::BackendKind::Mysql => {
-                include_str!(concat!("../../queries/", $name, ".mysql.sql"))
-            }
-            _ => include_str!(concat!("../../queries/", $name, ".sql")),
-        }
-    };
     ($ctx:expr, $name:literal) => {
-        match $ctx.snapshot.backend() {
-            crate::db::BackendKind::Postgres => {
-                include_str!(concat!("../../queries/", $name, ".postgres.sql"))
-            }
-            crate::db::BackendKind::Sqlite => {
-                include_str!(concat!("../../queries/", $name, ".sqlite.sql"))
-            }
-            crate::db::BackendKind::Mysql => {
-                include_str!(concat!("../../queries/", $name, ".mysql.sql"))
-            }
-        }
+        crate::queries::text($name, $ctx.snapshot.backend())
     };
 }
 pub(crate) use sql;

@@ -45,7 +45,7 @@ pub async fn session_load(ctx: &mut CheckContext<'_>) -> Result<SessionLoad, Che
         .session_load
         .get_or_try_init(|| async {
             let rows: Vec<SessionLoad> = ctx
-                .load_tuned(sql!(ctx, "session_load", postgres, sqlite), "session_load")
+                .load_tuned(sql!(ctx, "session_load"), "session_load")
                 .await?;
             rows.into_iter().next().ok_or_else(|| {
                 CheckError::BadData("the sessions' load query returned no row".into())

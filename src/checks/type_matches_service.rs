@@ -38,7 +38,7 @@ struct Group {
 }
 
 pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> {
-    let groups: Vec<Group> = ctx.load(sql!(ctx, "type_matches_service", mysql)).await?;
+    let groups: Vec<Group> = ctx.load(sql!(ctx, "type_matches_service")).await?;
     let checked: i64 = groups.iter().map(|g| g.count).sum();
     let mut wrong: Vec<&Group> = groups
         .iter()
