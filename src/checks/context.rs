@@ -55,6 +55,10 @@ impl Shared {
             ..Shared::default()
         }
     }
+
+    pub fn profile_source(&self) -> ProfileSource {
+        self.profile_source
+    }
 }
 
 pub struct CheckContext<'a> {

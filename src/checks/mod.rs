@@ -10,6 +10,7 @@ mod context;
 mod probe;
 mod profile;
 pub mod runner;
+mod schedule;
 mod session_load;
 
 pub use context::{

@@ -7,9 +7,9 @@
 //! waivers are reported, `max_offending` turns a tolerated failure into a warning, and the
 //! configured severity caps the status.
 
-use std::collections::VecDeque;
 use std::sync::Mutex;
 
+use super::schedule::Schedule;
 use super::{CheckContext, CheckId, Shared, audit_bindings, run};
 use crate::db::{Schema, Snapshot};
 use crate::progress::Progress;
@@ -33,17 +33,17 @@ pub async fn run_checks(
         .filter(|id| matches!(preflight(*id, schema, settings), Preflight::Run))
         .collect();
     let shared = Shared::for_checks(&runnable);
-    // One worker per snapshot takes the next check from the queue: a slow check occupies one
-    // connection while the others go on. Results keep the checks' fixed order.
-    let queue = Mutex::new(start_order(checks));
+    // One worker per snapshot takes the next check the schedule gives it: a slow check
+    // occupies one connection while the others go on. Results keep the checks' fixed order.
+    let schedule = Mutex::new(Schedule::new(checks, shared.profile_source()));
     let results = Mutex::new(vec![None; checks.len()]);
     let progress = Progress::default();
     let workers = snapshots.iter_mut().map(|snapshot| {
-        let (queue, results, bindings, shared, progress) =
-            (&queue, &results, &bindings, &shared, &progress);
+        let (schedule, results, bindings, shared, progress) =
+            (&schedule, &results, &bindings, &shared, &progress);
         async move {
             loop {
-                let next = queue.lock().map(|mut q| q.pop_front()).unwrap_or(None);
+                let next = schedule.lock().map(|mut s| s.take(shared)).unwrap_or(None);
                 let Some((index, id)) = next else { break };
                 let started = std::time::Instant::now();
                 tracing::info!("{id}: started");
@@ -51,6 +51,9 @@ pub async fn run_checks(
                 let mut result = run_one(id, snapshot, schema, settings, bindings, shared).await;
                 result.duration = started.elapsed();
                 progress.finish(id);
+                if let Ok(mut schedule) = schedule.lock() {
+                    schedule.finish(id);
+                }
                 tracing::info!(
                     "{id}: {} in {:.3} s",
                     result.status.as_str(),
@@ -83,27 +86,6 @@ pub async fn run_checks(
             })
         })
         .collect()
-}
-
-/// The queue of (index, check): the checks that start the costliest shared passes first, so
-/// each pass gets a connection of its own at once and the cheap checks fill the gaps, instead
-/// of a second connection waiting for a pass its first check needs (issue 17: at 10M, the
-/// sessions' load takes about twice as long as the booking join, and every other query a
-/// fraction of either).
-fn start_order(checks: &[CheckId]) -> VecDeque<(usize, CheckId)> {
-    let cost = |id: &CheckId| {
-        let queries = id.spec().queries;
-        if queries.contains(&"session_load") {
-            0
-        } else if queries.contains(&"booking_join") {
-            1
-        } else {
-            2
-        }
-    };
-    let mut order: Vec<(usize, CheckId)> = checks.iter().copied().enumerate().collect();
-    order.sort_by_key(|(index, id)| (cost(id), *index));
-    order.into()
 }
 
 async fn run_one(
