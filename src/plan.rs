@@ -28,7 +28,7 @@ pub struct OutputPlan {
 pub struct CheckPlan {
     pub url: DatabaseUrl,
     pub options: SnapshotOptions,
-    /// Connections that may run checks at once (PostgreSQL only; see `Snapshot::open_shared`).
+    /// Connections that may run checks at once (where the backend can share a snapshot; see `db::sharing`).
     pub jobs: usize,
     pub settings: AuditSettings,
     pub checks: Vec<CheckId>,

@@ -222,26 +222,12 @@ fn jobs_change_nothing_in_the_report() {
     let four = check(&db.url(), &["--format", "json", "--jobs", "4"]);
     assert_eq!(one.code, 1);
     assert_eq!(
-        (four.code, without_time(&four.stdout)),
-        (one.code, without_time(&one.stdout))
+        (
+            four.code,
+            crate::support::report::without_time(&four.stdout)
+        ),
+        (one.code, crate::support::report::without_time(&one.stdout))
     );
-}
-
-/// A JSON report without its `generated_at` and `duration_ms` (the audit's and each check's),
-/// the only fields two audits of the same data differ in.
-fn without_time(json: &str) -> serde_json::Value {
-    let mut value: serde_json::Value = serde_json::from_str(json).expect("a JSON report");
-    crate::support::report::validate(&value);
-    let report = value.as_object_mut().expect("an object");
-    report.remove("generated_at").expect("generated_at");
-    report.remove("duration_ms").expect("duration_ms");
-    for check in report["checks"].as_array_mut().expect("checks") {
-        check
-            .as_object_mut()
-            .and_then(|c| c.remove("duration_ms"))
-            .expect("a check's duration_ms");
-    }
-    value
 }
 
 /// Every connection of a parallel audit reads the same snapshot, even while another session
@@ -837,8 +823,8 @@ fn twenty_concurrent_audits_agree_and_stay_within_their_connections() {
     for output in &outputs {
         assert_eq!(output.status.code(), first.status.code());
         assert_eq!(
-            without_time(&String::from_utf8_lossy(&output.stdout)),
-            without_time(&String::from_utf8_lossy(&first.stdout)),
+            crate::support::report::without_time(&String::from_utf8_lossy(&output.stdout)),
+            crate::support::report::without_time(&String::from_utf8_lossy(&first.stdout)),
             "every audit gives the same report"
         );
     }

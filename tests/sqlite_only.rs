@@ -617,3 +617,41 @@ impl TestDb for NullableDdl<'_> {
         crate::support::Backend::Sqlite
     }
 }
+
+/// `--jobs 2` reads a rollback-journal file (Django's default) on two connections and a WAL
+/// file on one (db::sharing: only a rollback journal's read lock keeps the file still for a
+/// second reader); either way the report is the one a single connection gives.
+#[test]
+fn two_connections_read_a_rollback_journal_file_and_one_a_wal_file() {
+    use crate::support::report::without_time;
+    let db = SqliteDb::new();
+    Fixture::clean()
+        .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
+        .booking(11, Some(999), Some("cancelled"), None)
+        .session(
+            10,
+            2,
+            Some("workshop"),
+            Some("public"),
+            Some("2025-01-16T17:00:00Z"),
+        )
+        .after("UPDATE services_servicesession SET current_participants = 7 WHERE id = 3")
+        .create(&db);
+    let one = check(&db.url(), &["--format", "json", "--jobs", "1"]);
+    assert_eq!(one.code, 1, "{}", one.stderr);
+    for (mode, connections) in [("DELETE", 2), ("WAL", 1)] {
+        db.exec(&format!("PRAGMA journal_mode = {mode}"));
+        let two = check(&db.url(), &["--format", "json", "--jobs", "2", "-v"]);
+        assert!(
+            two.stderr
+                .contains(&format!("snapshot open on {connections} connection(s)")),
+            "{mode}: {}",
+            two.stderr
+        );
+        assert_eq!(
+            (two.code, without_time(&two.stdout)),
+            (one.code, without_time(&one.stdout)),
+            "{mode}"
+        );
+    }
+}

@@ -335,8 +335,9 @@ pub struct LimitArgs {
     #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
     pub lock_timeout: Duration,
 
-    /// How many connections may run checks at once. On PostgreSQL they share one snapshot
-    /// (exported by the first); MySQL and SQLite always use one. Example: --jobs 4
+    /// How many connections may run checks at once, all on one snapshot: PostgreSQL exports
+    /// the first's, a SQLite file with a rollback journal is held still by the first's read
+    /// lock; MySQL and a SQLite file in WAL mode use one. Example: --jobs 4
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=32), value_name = "N")]
     pub jobs: u8,
 

@@ -15,6 +15,7 @@ mod mysql_tls;
 mod pg_tls;
 mod reading;
 pub mod schema;
+mod sharing;
 mod snapshot;
 pub mod standby;
 #[cfg(any(feature = "postgres", feature = "mysql"))]

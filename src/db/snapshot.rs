@@ -93,50 +93,6 @@ async fn bounded<F: std::future::Future>(limit: Duration, work: F) -> Result<F::
 }
 
 impl Snapshot {
-    /// Up to `jobs` snapshots that all see the same data: on PostgreSQL the first transaction
-    /// exports its snapshot and the others import it (`SET TRANSACTION SNAPSHOT`), so running
-    /// checks concurrently never mixes two points in time. MySQL and SQLite cannot share a
-    /// snapshot between connections, so there it is always one.
-    pub async fn open_shared(
-        url: &DatabaseUrl,
-        options: SnapshotOptions,
-        jobs: usize,
-    ) -> Result<Vec<Self>, AuditError> {
-        let mut first = Self::open(url, options, None).await?;
-        if jobs <= 1 || first.backend != BackendKind::Postgres {
-            return Ok(vec![first]);
-        }
-        let exported: Vec<Exported> = first
-            .load(
-                crate::sql::bind(
-                    "SELECT pg_export_snapshot() AS id",
-                    &crate::sql::Bindings::default(),
-                )
-                .map_err(|e| snapshot_error(url, first.backend, &e.to_string()))?,
-            )
-            .await
-            .map_err(|e| snapshot_error(url, first.backend, &e.to_string()))?;
-        let id = exported
-            .into_iter()
-            .next()
-            .map(|e| e.id)
-            .unwrap_or_default();
-        // The id comes from the server; check its shape anyway before it goes into SQL text
-        // (SET TRANSACTION SNAPSHOT takes no bind parameter).
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-            return Err(snapshot_error(
-                url,
-                first.backend,
-                &format!("unexpected snapshot id `{id}`"),
-            ));
-        }
-        let mut snapshots = vec![first];
-        for _ in 1..jobs {
-            snapshots.push(Self::open(url, options, Some(&id)).await?);
-        }
-        Ok(snapshots)
-    }
-
     pub async fn open(
         url: &DatabaseUrl,
         options: SnapshotOptions,
@@ -373,12 +329,6 @@ impl Snapshot {
 const GRACE: Duration = Duration::from_secs(2);
 
 #[derive(diesel::QueryableByName)]
-struct Exported {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    id: String,
-}
-
-#[derive(diesel::QueryableByName)]
 struct Version {
     #[diesel(sql_type = diesel::sql_types::Text)]
     version: String,
@@ -425,7 +375,7 @@ fn mysql_statements(version: &str, options: SnapshotOptions) -> Vec<String> {
     ]
 }
 
-fn snapshot_error(url: &DatabaseUrl, backend: BackendKind, reason: &str) -> AuditError {
+pub(super) fn snapshot_error(url: &DatabaseUrl, backend: BackendKind, reason: &str) -> AuditError {
     let hint = match backend {
         BackendKind::Sqlite if reason.contains("not a database") => {
             "; the file is not a SQLite database or is damaged"

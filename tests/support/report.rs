@@ -252,3 +252,20 @@ pub fn assert_each_check_alone_agrees(url: &str) -> usize {
     }
     whole.iter().filter(|c| c["status"] == "fail").count()
 }
+
+/// A JSON report without its `generated_at` and `duration_ms` (the audit's and each check's),
+/// the only fields two audits of the same data differ in.
+pub fn without_time(json: &str) -> serde_json::Value {
+    let mut value: serde_json::Value = serde_json::from_str(json).expect("a JSON report");
+    validate(&value);
+    let report = value.as_object_mut().expect("an object");
+    report.remove("generated_at").expect("generated_at");
+    report.remove("duration_ms").expect("duration_ms");
+    for check in report["checks"].as_array_mut().expect("checks") {
+        check
+            .as_object_mut()
+            .and_then(|c| c.remove("duration_ms"))
+            .expect("a check's duration_ms");
+    }
+    value
+}

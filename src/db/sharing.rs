@@ -1,0 +1,201 @@
+//! Several connections on one snapshot, so checks can run at once without ever mixing two
+//! points in time. What each backend allows:
+//!
+//! - PostgreSQL: the first transaction exports its snapshot (`pg_export_snapshot`) and the
+//!   others import it (`SET TRANSACTION SNAPSHOT`).
+//! - SQLite in a rollback-journal mode (Django's default, `delete`): the first connection's
+//!   read transaction holds the file's SHARED lock until it ends, and a writer cannot commit
+//!   while any SHARED lock is held (committing needs the EXCLUSIVE lock). So a read transaction
+//!   begun after the first one sees exactly the file the first one sees. If a writer is already
+//!   waiting to commit (it holds PENDING), no new reader gets in: the audit goes on with the
+//!   connections it has. In WAL mode a reader does not hold writers off and a later reader may
+//!   see a later commit; `sqlite3_snapshot_open` would pin it, but the bundled SQLite is built
+//!   without SQLITE_ENABLE_SNAPSHOT, so a WAL file is read on one connection.
+//! - MySQL/MariaDB: no way to share a snapshot between connections; one connection.
+
+use super::snapshot::snapshot_error;
+use super::url::{BackendKind, DatabaseUrl};
+use super::{Snapshot, SnapshotOptions};
+use crate::error::AuditError;
+use crate::sql::{Bindings, bind};
+
+#[derive(diesel::QueryableByName)]
+struct Exported {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    id: String,
+}
+
+#[derive(diesel::QueryableByName)]
+struct JournalMode {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    journal_mode: String,
+}
+
+impl Snapshot {
+    /// Up to `jobs` snapshots that all see the same data (see the module's text for how each
+    /// backend shares one, and when it cannot).
+    pub async fn open_shared(
+        url: &DatabaseUrl,
+        options: SnapshotOptions,
+        jobs: usize,
+    ) -> Result<Vec<Self>, AuditError> {
+        let first = Self::open(url, options, None).await?;
+        if jobs <= 1 {
+            return Ok(vec![first]);
+        }
+        match first.backend() {
+            BackendKind::Postgres => share_postgres(url, options, jobs, first).await,
+            BackendKind::Sqlite => Ok(share_sqlite(url, options, jobs, first).await),
+            BackendKind::Mysql => Ok(vec![first]),
+        }
+    }
+}
+
+async fn share_postgres(
+    url: &DatabaseUrl,
+    options: SnapshotOptions,
+    jobs: usize,
+    mut first: Snapshot,
+) -> Result<Vec<Snapshot>, AuditError> {
+    let backend = first.backend();
+    let query = bind("SELECT pg_export_snapshot() AS id", &Bindings::default())
+        .map_err(|e| snapshot_error(url, backend, &e.to_string()))?;
+    let exported: Vec<Exported> = first
+        .load(query)
+        .await
+        .map_err(|e| snapshot_error(url, backend, &e.to_string()))?;
+    let id = exported
+        .into_iter()
+        .next()
+        .map(|e| e.id)
+        .unwrap_or_default();
+    // The id comes from the server; check its shape anyway before it goes into SQL text
+    // (SET TRANSACTION SNAPSHOT takes no bind parameter).
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        return Err(snapshot_error(
+            url,
+            backend,
+            &format!("unexpected snapshot id `{id}`"),
+        ));
+    }
+    let mut snapshots = vec![first];
+    for _ in 1..jobs {
+        snapshots.push(Snapshot::open(url, options, Some(&id)).await?);
+    }
+    Ok(snapshots)
+}
+
+/// The first snapshot already holds its read lock (`Snapshot::open` reads in its
+/// transaction), so every connection opened from here on sees the same file, or none is
+/// opened. A connection that cannot be had only costs the audit its parallelism.
+async fn share_sqlite(
+    url: &DatabaseUrl,
+    options: SnapshotOptions,
+    jobs: usize,
+    mut first: Snapshot,
+) -> Vec<Snapshot> {
+    let mode = match bind("PRAGMA journal_mode", &Bindings::default()) {
+        Ok(query) => first.load::<JournalMode>(query).await.ok(),
+        Err(_) => None,
+    }
+    .and_then(|rows| rows.into_iter().next())
+    .map(|row| row.journal_mode.to_lowercase());
+    if !matches!(mode.as_deref(), Some("delete" | "truncate" | "persist")) {
+        tracing::info!(
+            "SQLite journal mode {}: one connection (only a rollback journal lets two share a snapshot)",
+            mode.as_deref().unwrap_or("unknown")
+        );
+        return vec![first];
+    }
+    // A reader waits no longer than this for the lock: a writer that holds PENDING waits for
+    // the first connection, which holds SHARED until the audit ends.
+    let quick = SnapshotOptions {
+        lock_timeout: options
+            .lock_timeout
+            .min(std::time::Duration::from_millis(200)),
+        ..options
+    };
+    let mut snapshots = vec![first];
+    for _ in 1..jobs {
+        match Snapshot::open(url, quick, None).await {
+            Ok(snapshot) => snapshots.push(snapshot),
+            Err(e) => {
+                tracing::info!("going on with {} connection(s): {e}", snapshots.len());
+                break;
+            }
+        }
+    }
+    snapshots
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::{Connection as _, RunQueryDsl, SqliteConnection, connection::SimpleConnection};
+
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+
+    fn database(journal_mode: &str) -> (tempfile::TempDir, DatabaseUrl, SqliteConnection) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite3");
+        let mut writer = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+        writer
+            .batch_execute(&format!(
+                "PRAGMA journal_mode = {journal_mode}; CREATE TABLE t (x integer); INSERT INTO t VALUES (1);"
+            ))
+            .unwrap();
+        let url = DatabaseUrl::parse(path.to_str().unwrap()).unwrap();
+        (dir, url, writer)
+    }
+
+    fn open(url: &DatabaseUrl, jobs: usize) -> (tokio::runtime::Runtime, Vec<Snapshot>) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let snapshots = runtime
+            .block_on(Snapshot::open_shared(url, SnapshotOptions::default(), jobs))
+            .unwrap();
+        (runtime, snapshots)
+    }
+
+    /// What sharing a SQLite snapshot rests on: while the first connection's read transaction
+    /// is open no write commits, so every connection counts the same rows.
+    #[test]
+    fn sqlite_connections_share_a_rollback_journal_file_that_no_writer_can_change() {
+        let (_dir, url, mut writer) = database("delete");
+        let (runtime, mut snapshots) = open(&url, 2);
+        assert_eq!(snapshots.len(), 2);
+        let refused = writer
+            .batch_execute("PRAGMA busy_timeout = 100; INSERT INTO t VALUES (2)")
+            .unwrap_err();
+        assert!(refused.to_string().contains("locked"), "{refused}");
+        for snapshot in &mut snapshots {
+            let query = bind("SELECT count(*) AS n FROM t", &Bindings::default()).unwrap();
+            let rows: Vec<Count> = runtime.block_on(snapshot.load(query)).unwrap();
+            assert_eq!(rows[0].n, 1);
+        }
+        for snapshot in snapshots {
+            runtime.block_on(snapshot.close());
+        }
+        // The audit over, the write goes through.
+        diesel::sql_query("INSERT INTO t VALUES (2)")
+            .execute(&mut writer)
+            .unwrap();
+    }
+
+    /// In WAL mode a later reader could see a later commit: one connection.
+    #[test]
+    fn a_wal_file_is_read_on_one_connection() {
+        let (_dir, url, _writer) = database("wal");
+        let (runtime, snapshots) = open(&url, 2);
+        assert_eq!(snapshots.len(), 1);
+        for snapshot in snapshots {
+            runtime.block_on(snapshot.close());
+        }
+    }
+}
