@@ -97,6 +97,33 @@ pub fn unique_db_name() -> String {
     )
 }
 
+/// Starts a test server on a port the kernel has just handed out and released. Between the
+/// release and the server's bind, any client's connection may take that port as its own local
+/// port (the CI matrix lost a server so once): `start(port)` returns the server, or its log
+/// when it did not start, and a start refused because the port was taken is tried again on
+/// another port, twice. Any other failure is the test's failure, with the log.
+pub fn on_free_port<T>(what: &str, mut start: impl FnMut(u16) -> Result<T, String>) -> T {
+    let mut last = String::new();
+    for _ in 0..3 {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("free port");
+        match start(port) {
+            Ok(server) => return server,
+            Err(log) if port_taken(&log) => last = log,
+            Err(log) => panic!("{what} did not start: {log}"),
+        }
+    }
+    panic!("{what} did not start on three free ports, each taken: {last}")
+}
+
+/// What PostgreSQL ("could not bind ... Address already in use") and MariaDB ("Can't start
+/// server: Bind on TCP/IP port: Address already in use") log when their port is taken.
+fn port_taken(log: &str) -> bool {
+    log.contains("Address already in use")
+}
+
 /// `admin` (a server URL ending in a database) pointed at database `name` instead.
 pub fn with_database(admin: &str, name: &str) -> String {
     match admin.rsplit_once('/') {

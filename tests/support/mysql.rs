@@ -128,46 +128,55 @@ impl TlsOnlyServer {
             "mariadb-install-db failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("free port");
         let socket = dir.path().join("sock");
-        let d = dir.path();
-        let child = Command::new("/usr/sbin/mariadbd")
-            .arg("--no-defaults")
-            .arg(format!("--datadir={}", data.display()))
-            .arg(format!("--socket={}", socket.display()))
-            .arg(format!("--port={port}"))
-            .args([
-                "--bind-address=127.0.0.1",
-                "--user=mysql",
-                "--innodb-buffer-pool-size=16M",
-            ])
-            .arg(format!("--ssl-ca={}", d.join("ca.pem").display()))
-            .arg(format!("--ssl-cert={}", d.join("server.pem").display()))
-            .arg(format!("--ssl-key={}", d.join("server.key").display()))
-            .arg("--require-secure-transport=ON")
-            .arg(format!("--log-error={}", d.join("error.log").display()))
-            .arg(format!("--pid-file={}", d.join("pid").display()))
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start mariadbd");
-        let server = TlsOnlyServer { dir, child, port };
-        let ready = (0..100).any(|_| {
-            std::thread::sleep(std::time::Duration::from_millis(100));
-            Command::new("mariadb-admin")
+        let d = dir.path().to_path_buf();
+        let start = |port: u16| {
+            let _ = std::fs::remove_file(d.join("error.log"));
+            let mut child = Command::new("/usr/sbin/mariadbd")
+                .arg("--no-defaults")
+                .arg(format!("--datadir={}", data.display()))
                 .arg(format!("--socket={}", socket.display()))
-                .args(["-uroot", "ping"])
-                .output()
-                .is_ok_and(|o| o.status.success())
-        });
-        assert!(
-            ready,
-            "the TLS-only mariadbd did not start: {}",
-            std::fs::read_to_string(server.dir.path().join("error.log")).unwrap_or_default()
-        );
+                .arg(format!("--port={port}"))
+                .args([
+                    "--bind-address=127.0.0.1",
+                    "--user=mysql",
+                    "--innodb-buffer-pool-size=16M",
+                ])
+                .arg(format!("--ssl-ca={}", d.join("ca.pem").display()))
+                .arg(format!("--ssl-cert={}", d.join("server.pem").display()))
+                .arg(format!("--ssl-key={}", d.join("server.key").display()))
+                .arg("--require-secure-transport=ON")
+                .arg(format!("--log-error={}", d.join("error.log").display()))
+                .arg(format!("--pid-file={}", d.join("pid").display()))
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("start mariadbd");
+            // Up to 10 s; a server that exited (its port taken) is not waited for.
+            let mut ready = false;
+            for _ in 0..100 {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                if child.try_wait().is_ok_and(|exited| exited.is_some()) {
+                    break;
+                }
+                ready = Command::new("mariadb-admin")
+                    .arg(format!("--socket={}", socket.display()))
+                    .args(["-uroot", "ping"])
+                    .output()
+                    .is_ok_and(|o| o.status.success());
+                if ready {
+                    break;
+                }
+            }
+            if ready {
+                return Ok((child, port));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            Err(std::fs::read_to_string(d.join("error.log")).unwrap_or_default())
+        };
+        let (child, port) = super::on_free_port("the TLS-only mariadbd", start);
+        let server = TlsOnlyServer { dir, child, port };
         let out = Command::new("mariadb")
             .arg(format!("--socket={}", socket.display()))
             .args(["-uroot", "-e"])

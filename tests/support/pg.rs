@@ -183,12 +183,8 @@ impl PgCluster {
             "initdb failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("free port");
         let mut options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "-k {} -c listen_addresses=127.0.0.1 -c fsync=off",
             dir.path().display()
         );
         match tls {
@@ -215,19 +211,10 @@ impl PgCluster {
                     .push_str(" -c ssl=on -c ssl_cert_file=server.pem -c ssl_key_file=server.key");
             }
         }
-        let out = pg_command(&bin, "pg_ctl")
-            .arg("-D")
-            .arg(&data)
-            .args(["-o", &options, "-w", "-l"])
-            .arg(dir.path().join("log"))
-            .arg("start")
-            .output()
-            .expect("run pg_ctl start");
-        assert!(
-            out.status.success(),
-            "pg_ctl start failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let log = dir.path().join("log");
+        let port = super::on_free_port("the test PostgreSQL cluster", |port| {
+            pg_ctl_start(&bin, &data, &format!("-p {port} {options}"), &log).map(|()| port)
+        });
         Some(PgCluster {
             dir,
             bin,
@@ -242,6 +229,35 @@ impl PgCluster {
             self.port
         )
     }
+}
+
+/// `pg_ctl start`, waiting until the server accepts connections; on failure, what pg_ctl
+/// said and the server's log.
+pub fn pg_ctl_start(
+    bin: &std::path::Path,
+    data: &std::path::Path,
+    options: &str,
+    log: &std::path::Path,
+) -> Result<(), String> {
+    // pg_ctl appends to the log: a new start reads only its own lines.
+    let _ = std::fs::remove_file(log);
+    let out = pg_command(bin, "pg_ctl")
+        .arg("-D")
+        .arg(data)
+        .args(["-o", options, "-w", "-l"])
+        .arg(log)
+        .arg("start")
+        .output()
+        .expect("run pg_ctl start");
+    if out.status.success() {
+        return Ok(());
+    }
+    Err(format!(
+        "pg_ctl start failed: {}{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+        std::fs::read_to_string(log).unwrap_or_default()
+    ))
 }
 
 impl Drop for PgCluster {

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use super::pg::{bindir, is_root, pg_command, unavailable};
+use super::pg::{bindir, is_root, pg_command, pg_ctl_start, unavailable};
 use super::{Backend, TestDb};
 
 pub struct PgPair {
@@ -14,13 +14,6 @@ pub struct PgPair {
     bin: PathBuf,
     pub primary_port: u16,
     pub standby_port: u16,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
 }
 
 impl PgPair {
@@ -58,7 +51,6 @@ impl PgPair {
             );
         };
         let path = |name: &str| dir.path().join(name).display().to_string();
-        let (primary_port, standby_port) = (free_port(), free_port());
         run(
             "initdb",
             &[
@@ -70,27 +62,24 @@ impl PgPair {
                 "--no-sync".into(),
             ],
         );
-        let start = |data: &str, port: u16, extra: &str, log: &str| {
-            run(
-                "pg_ctl",
-                &[
-                    "-D".into(),
-                    path(data),
-                    "-o".into(),
-                    format!(
-                        "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off {extra}",
-                        dir.path().display()
-                    ),
-                    "-w".into(),
-                    "-l".into(),
-                    path(log),
-                    "start".into(),
-                ],
-            );
+        // Each server on a port of its own, taken again if another socket got it first.
+        let start = |data: &str, extra: &str, log: &str| {
+            super::on_free_port(&format!("the test {data}"), |port| {
+                let options = format!(
+                    "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off {extra}",
+                    dir.path().display()
+                );
+                pg_ctl_start(
+                    &bin,
+                    dir.path().join(data).as_path(),
+                    &options,
+                    dir.path().join(log).as_path(),
+                )
+                .map(|()| port)
+            })
         };
-        start(
+        let primary_port = start(
             "primary",
-            primary_port,
             "-c wal_level=replica -c max_wal_senders=4",
             "primary.log",
         );
@@ -111,9 +100,8 @@ impl PgPair {
                 "--no-sync".into(),
             ],
         );
-        start(
+        let standby_port = start(
             "standby",
-            standby_port,
             &format!("-c hot_standby=on {standby_settings}"),
             "standby.log",
         );
