@@ -146,7 +146,7 @@ fn prepare(
             .connect
             .database_url
             .as_deref()
-            .map(crate::db::url::redact)
+            .map(crate::db::redact::redact)
             .unwrap_or_default();
         // An output that is an input gets not even the error report.
         let outputs = OutputPlan::from_args(&args.output)

@@ -15,7 +15,7 @@ use proptest::test_runner::{Config, TestRunner};
 
 use crate::config::{RawConfig, parse, parse_waivers};
 use crate::db::DatabaseUrl;
-use crate::db::url::redact;
+use crate::db::redact::redact;
 use crate::settings::AuditSettings;
 use crate::time::parse_db_time;
 

@@ -14,6 +14,7 @@ mod mysql_tls;
 #[cfg(feature = "postgres")]
 mod pg_tls;
 mod reading;
+pub mod redact;
 pub mod schema;
 mod sharing;
 mod snapshot;

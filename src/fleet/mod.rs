@@ -70,7 +70,7 @@ pub async fn run(args: &CheckArgs, folder: Option<Folder<'_>>) -> Result<u8, Aud
                 name: target.name.clone(),
                 label: match (&plan, &target.url) {
                     (Ok(plan), _) => plan.url.redacted.clone(),
-                    (Err(_), UrlSource::Url(url)) => crate::db::url::redact(url),
+                    (Err(_), UrlSource::Url(url)) => crate::db::redact::redact(url),
                     (Err(_), UrlSource::File(path)) => path.display().to_string(),
                 },
                 plan,
