@@ -206,18 +206,7 @@ fn wrong_password_is_exit_2_and_the_password_never_appears() {
 #[test]
 fn jobs_change_nothing_in_the_report() {
     let Some(db) = PgDb::new() else { return };
-    Fixture::clean()
-        .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
-        .booking(11, Some(999), Some("cancelled"), None)
-        .session(
-            10,
-            2,
-            Some("workshop"),
-            Some("public"),
-            Some("2025-01-16T17:00:00Z"),
-        )
-        .after("UPDATE services_servicesession SET current_participants = 7 WHERE id = 3")
-        .create(&db);
+    Fixture::with_a_few_findings().create(&db);
     let one = check(&db.url(), &["--format", "json", "--jobs", "1"]);
     let four = check(&db.url(), &["--format", "json", "--jobs", "4"]);
     assert_eq!(one.code, 1);

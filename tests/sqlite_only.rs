@@ -625,18 +625,7 @@ impl TestDb for NullableDdl<'_> {
 fn two_connections_read_a_rollback_journal_file_and_one_a_wal_file() {
     use crate::support::report::without_time;
     let db = SqliteDb::new();
-    Fixture::clean()
-        .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
-        .booking(11, Some(999), Some("cancelled"), None)
-        .session(
-            10,
-            2,
-            Some("workshop"),
-            Some("public"),
-            Some("2025-01-16T17:00:00Z"),
-        )
-        .after("UPDATE services_servicesession SET current_participants = 7 WHERE id = 3")
-        .create(&db);
+    Fixture::with_a_few_findings().create(&db);
     let one = check(&db.url(), &["--format", "json", "--jobs", "1"]);
     assert_eq!(one.code, 1, "{}", one.stderr);
     for (mode, connections) in [("DELETE", 2), ("WAL", 1)] {

@@ -177,6 +177,23 @@ impl Fixture {
         self
     }
 
+    /// The clean database with a few findings of different checks (a booking without a
+    /// session, one whose session does not exist, a duplicate workshop time, a count that
+    /// disagrees): for tests of how an audit runs, which compare whole reports.
+    pub fn with_a_few_findings() -> Self {
+        Fixture::clean()
+            .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))
+            .booking(11, Some(999), Some("cancelled"), None)
+            .session(
+                10,
+                2,
+                Some("workshop"),
+                Some("public"),
+                Some("2025-01-16T17:00:00Z"),
+            )
+            .after("UPDATE services_servicesession SET current_participants = 7 WHERE id = 3")
+    }
+
     /// A clean, small database: every check passes.
     pub fn clean() -> Self {
         Fixture::new()
