@@ -14,7 +14,7 @@
 //! - MySQL/MariaDB: no way to share a snapshot between connections; one connection.
 
 use super::snapshot::snapshot_error;
-use super::url::{BackendKind, DatabaseUrl};
+use super::url::{BackendKind, DatabaseUrl, Target};
 use super::{Snapshot, SnapshotOptions};
 use crate::error::AuditError;
 use crate::sql::{Bindings, bind};
@@ -94,6 +94,12 @@ async fn share_sqlite(
     jobs: usize,
     mut first: Snapshot,
 ) -> Vec<Snapshot> {
+    if let Some(param) = lock_free_param(url) {
+        tracing::info!(
+            "SQLite URL parameter {param}: one connection (the file may not be locked, so a second reader could see a later write)"
+        );
+        return vec![first];
+    }
     let mode = match bind("PRAGMA journal_mode", &Bindings::default()) {
         Ok(query) => first.load::<JournalMode>(query).await.ok(),
         Err(_) => None,
@@ -126,6 +132,19 @@ async fn share_sqlite(
         }
     }
     snapshots
+}
+
+/// A URI parameter that can open the file without SQLite's locks (`nolock=1`, or a `vfs`
+/// such as `unix-none`): then nothing holds a writer off, and the file is read on one
+/// connection.
+fn lock_free_param(url: &DatabaseUrl) -> Option<String> {
+    let Target::Sqlite { params, .. } = &url.target else {
+        return None;
+    };
+    params
+        .iter()
+        .find(|(key, value)| key == "vfs" || (key == "nolock" && value != "0"))
+        .map(|(key, value)| format!("{key}={value}"))
 }
 
 #[cfg(test)]
@@ -186,6 +205,21 @@ mod tests {
         diesel::sql_query("INSERT INTO t VALUES (2)")
             .execute(&mut writer)
             .unwrap();
+    }
+
+    /// Without locks nothing holds a writer off: one connection.
+    #[test]
+    fn a_file_opened_without_locks_is_read_on_one_connection() {
+        let (_dir, url, _writer) = database("delete");
+        let Target::Sqlite { path, .. } = &url.target else {
+            unreachable!()
+        };
+        let nolock = DatabaseUrl::parse(&format!("file:{}?nolock=1", path.display())).unwrap();
+        let (runtime, snapshots) = open(&nolock, 2);
+        assert_eq!(snapshots.len(), 1);
+        for snapshot in snapshots {
+            runtime.block_on(snapshot.close());
+        }
     }
 
     /// In WAL mode a later reader could see a later commit: one connection.
