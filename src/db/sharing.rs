@@ -7,10 +7,12 @@
 //!   read transaction holds the file's SHARED lock until it ends, and a writer cannot commit
 //!   while any SHARED lock is held (committing needs the EXCLUSIVE lock). So a read transaction
 //!   begun after the first one sees exactly the file the first one sees. If a writer is already
-//!   waiting to commit (it holds PENDING), no new reader gets in: the audit goes on with the
-//!   connections it has. In WAL mode a reader does not hold writers off and a later reader may
+//!   waiting to commit (it holds PENDING), no new reader gets in, and if another file was
+//!   renamed into the path meanwhile, a new reader opens that one: either way the audit goes on
+//!   with one connection. In WAL mode a reader does not hold writers off and a later reader may
 //!   see a later commit; `sqlite3_snapshot_open` would pin it, but the bundled SQLite is built
-//!   without SQLITE_ENABLE_SNAPSHOT, so a WAL file is read on one connection.
+//!   without SQLITE_ENABLE_SNAPSHOT, so a WAL file is read on one connection, as is one opened
+//!   without locks (`nolock=1`, another `vfs`).
 //! - MySQL/MariaDB: no way to share a snapshot between connections; one connection.
 
 use super::snapshot::snapshot_error;
@@ -39,13 +41,15 @@ impl Snapshot {
         options: SnapshotOptions,
         jobs: usize,
     ) -> Result<Vec<Self>, AuditError> {
+        // Which file the path names before the first connection opens it (see share_sqlite).
+        let file = file_identity(url);
         let first = Self::open(url, options, None).await?;
         if jobs <= 1 {
             return Ok(vec![first]);
         }
         match first.backend() {
             BackendKind::Postgres => share_postgres(url, options, jobs, first).await,
-            BackendKind::Sqlite => Ok(share_sqlite(url, options, jobs, first).await),
+            BackendKind::Sqlite => Ok(share_sqlite(url, options, jobs, first, file).await),
             BackendKind::Mysql => Ok(vec![first]),
         }
     }
@@ -93,6 +97,7 @@ async fn share_sqlite(
     options: SnapshotOptions,
     jobs: usize,
     mut first: Snapshot,
+    file_before: Option<(u64, u64)>,
 ) -> Vec<Snapshot> {
     if let Some(param) = lock_free_param(url) {
         tracing::info!(
@@ -131,7 +136,35 @@ async fn share_sqlite(
             }
         }
     }
+    // A lock holds writers off, not a rename: a file put in the path's place meanwhile (a
+    // restored backup) would give the later connections another database. The path must name
+    // the same file after the last open as before the first.
+    if snapshots.len() > 1 && (file_before.is_none() || file_identity(url) != file_before) {
+        tracing::info!("the SQLite file was replaced while the audit opened it: one connection");
+        let extra = snapshots.split_off(1);
+        for snapshot in extra {
+            snapshot.close().await;
+        }
+    }
     snapshots
+}
+
+/// The file a SQLite URL's path names, as the filesystem knows it (device, inode). None
+/// elsewhere, and where the platform cannot tell: then SQLite is read on one connection.
+fn file_identity(url: &DatabaseUrl) -> Option<(u64, u64)> {
+    let Target::Sqlite { path, .. } = &url.target else {
+        return None;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 /// A URI parameter that can open the file without SQLite's locks (`nolock=1`, or a `vfs`
@@ -205,6 +238,32 @@ mod tests {
         diesel::sql_query("INSERT INTO t VALUES (2)")
             .execute(&mut writer)
             .unwrap();
+    }
+
+    /// A file renamed into the path between the first open and the last is another database:
+    /// the later connections are given up. (Here the identity seen "before" is made up; a
+    /// rename at that moment cannot be timed from a test.)
+    #[test]
+    fn a_file_replaced_while_opening_is_read_on_one_connection() {
+        let (_dir, url, _writer) = database("delete");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let same = file_identity(&url);
+        assert!(same.is_some());
+        for (before, connections) in [(same, 2), (Some((0, 0)), 1)] {
+            let snapshots = runtime.block_on(async {
+                let first = Snapshot::open(&url, SnapshotOptions::default(), None)
+                    .await
+                    .unwrap();
+                share_sqlite(&url, SnapshotOptions::default(), 2, first, before).await
+            });
+            assert_eq!(snapshots.len(), connections);
+            for snapshot in snapshots {
+                runtime.block_on(snapshot.close());
+            }
+        }
     }
 
     /// Without locks nothing holds a writer off: one connection.
