@@ -287,16 +287,6 @@ mod tests {
 
     fn with_statuses(statuses: &[Status]) -> Report {
         Report {
-            generated_at: Utc::now(),
-            comparison: None,
-            history: Vec::new(),
-            optional_columns: Vec::new(),
-            duration: std::time::Duration::ZERO,
-            fingerprint: None,
-            recovery: Default::default(),
-            targets: Vec::new(),
-            backend: Some(BackendKind::Sqlite),
-            database_url: "x.db".into(),
             checks: statuses
                 .iter()
                 .map(|s| CheckResult {
@@ -304,7 +294,7 @@ mod tests {
                     ..CheckResult::error(CheckId::Coverage, String::new())
                 })
                 .collect(),
-            error: None,
+            ..Report::new(Some(BackendKind::Sqlite), "x.db".into())
         }
     }
 
