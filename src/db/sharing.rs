@@ -27,12 +27,6 @@ struct Exported {
     id: String,
 }
 
-#[derive(diesel::QueryableByName)]
-struct JournalMode {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    journal_mode: String,
-}
-
 impl Snapshot {
     /// Up to `jobs` snapshots that all see the same data (see the module's text for how each
     /// backend shares one, and when it cannot).
@@ -96,7 +90,7 @@ async fn share_sqlite(
     url: &DatabaseUrl,
     options: SnapshotOptions,
     jobs: usize,
-    mut first: Snapshot,
+    first: Snapshot,
     file_before: Option<(u64, u64)>,
 ) -> Vec<Snapshot> {
     if let Some(param) = lock_free_param(url) {
@@ -105,16 +99,9 @@ async fn share_sqlite(
         );
         return vec![first];
     }
-    let mode = match bind("PRAGMA journal_mode", &Bindings::default()) {
-        Ok(query) => first.load::<JournalMode>(query).await.ok(),
-        Err(_) => None,
-    }
-    .and_then(|rows| rows.into_iter().next())
-    .map(|row| row.journal_mode.to_lowercase());
-    if !matches!(mode.as_deref(), Some("delete" | "truncate" | "persist")) {
+    if !has_rollback_journal(url) {
         tracing::info!(
-            "SQLite journal mode {}: one connection (only a rollback journal lets two share a snapshot)",
-            mode.as_deref().unwrap_or("unknown")
+            "SQLite file not in a rollback-journal mode (WAL, or a header that cannot be read): one connection"
         );
         return vec![first];
     }
@@ -149,12 +136,18 @@ async fn share_sqlite(
     snapshots
 }
 
+/// The file a SQLite URL names.
+fn sqlite_path(url: &DatabaseUrl) -> Option<&std::path::Path> {
+    match &url.target {
+        Target::Sqlite { path, .. } => Some(path),
+        _ => None,
+    }
+}
+
 /// The file a SQLite URL's path names, as the filesystem knows it (device, inode). None
 /// elsewhere, and where the platform cannot tell: then SQLite is read on one connection.
 fn file_identity(url: &DatabaseUrl) -> Option<(u64, u64)> {
-    let Target::Sqlite { path, .. } = &url.target else {
-        return None;
-    };
+    let path = sqlite_path(url)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -165,6 +158,19 @@ fn file_identity(url: &DatabaseUrl) -> Option<(u64, u64)> {
         let _ = path;
         None
     }
+}
+
+/// Is the file in a rollback-journal mode? Its header says (bytes 18 and 19, the file format's
+/// write and read versions: 1 with a rollback journal, 2 in WAL mode). Read from the file, not
+/// asked of the first connection with `PRAGMA journal_mode`: there a query runs under the
+/// statement timeout, and one abandoned at it gives up the connection every check then runs
+/// on. The first connection holds its read lock by now, so the mode cannot change under it.
+fn has_rollback_journal(url: &DatabaseUrl) -> bool {
+    use std::io::Read;
+    let mut header = [0u8; 20];
+    sqlite_path(url)
+        .and_then(|path| std::fs::File::open(path).ok())
+        .is_some_and(|mut file| file.read_exact(&mut header).is_ok() && header[18..20] == [1, 1])
 }
 
 /// A URI parameter that can open the file without SQLite's locks (`nolock=1`, or a `vfs`
