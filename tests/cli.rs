@@ -220,11 +220,21 @@ fn every_kind_of_config_mistake_is_exit_2_with_one_clear_line() {
             "[waivers]\nfile = \"missing-waivers.toml\"\n",
             "missing-waivers.toml",
         ),
+        // A URL pasted into the wrong key: where and what, never the password.
+        (
+            "[checks.coverage]\nmax_offending = \"postgres://audit:hunter2@db/app\"\n",
+            "line 2, column 17: invalid type: string \"…\", expected u64",
+        ),
+        (
+            "[checks.coverage]\nseverity = \"postgres://audit:hunter2@db/app\"\n",
+            "line 2, column 12: unknown variant `…`",
+        ),
     ] {
         let (_dir, path) = crate::cases::config_file(config);
         let out = check(&db.url(), &["--config", &path]);
         assert_eq!(out.code, 2, "{config}");
         assert!(out.stderr.contains(expected), "{config}: {}", out.stderr);
+        assert!(!out.stderr.contains("hunter2"), "{config}: {}", out.stderr);
         assert_eq!(
             out.stderr.trim().lines().count(),
             1,

@@ -4,11 +4,13 @@
 //! ignored setting); [`RawConfig::apply`] validates them once onto [`AuditSettings`]. Every
 //! error names the file, the key and the way out. The file `init` writes is in `template`.
 
+mod parse;
 mod template;
 mod values;
 
 use values::{fix_value, set_list, validate_vocabulary};
 
+pub(crate) use parse::parse;
 pub use template::{config_text, default_config_text};
 
 use std::collections::BTreeMap;
@@ -170,35 +172,6 @@ fn read(path: &Path, flag: &'static str) -> Result<String, ConfigError> {
         flag,
         source,
     })
-}
-
-pub(crate) fn parse<T: for<'de> Deserialize<'de>>(
-    path: &Path,
-    text: &str,
-) -> Result<T, ConfigError> {
-    toml::from_str(text).map_err(|e| ConfigError::Parse {
-        path: path.to_owned(),
-        message: parse_error_message(&e, text),
-    })
-}
-
-/// toml's own message quotes the offending line, which can hold a database URL with its
-/// password (a targets file's `url`, a typo next to it): say where and what, never the text.
-fn parse_error_message(error: &toml::de::Error, text: &str) -> String {
-    let what = error
-        .message()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    match error.span() {
-        Some(span) => {
-            let before = text.get(..span.start).unwrap_or(text);
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-            format!("TOML parse error at line {line}, column {column}: {what}")
-        }
-        None => format!("TOML parse error: {what}"),
-    }
 }
 
 /// The config to use: `--config PATH` (must exist), else `session-audit.toml` in the working
