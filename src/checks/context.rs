@@ -55,10 +55,6 @@ impl Shared {
             ..Shared::default()
         }
     }
-
-    pub fn profile_source(&self) -> ProfileSource {
-        self.profile_source
-    }
 }
 
 pub struct CheckContext<'a> {

@@ -35,7 +35,7 @@ pub async fn run_checks(
     let shared = Shared::for_checks(&runnable);
     // One worker per snapshot takes the next check the schedule gives it: a slow check
     // occupies one connection while the others go on. Results keep the checks' fixed order.
-    let schedule = Mutex::new(Schedule::new(checks, shared.profile_source()));
+    let schedule = Mutex::new(Schedule::new(checks));
     let results = Mutex::new(vec![None; checks.len()]);
     let progress = Progress::default();
     let workers = snapshots.iter_mut().map(|snapshot| {

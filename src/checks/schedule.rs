@@ -58,18 +58,16 @@ pub fn passes(id: CheckId, source: ProfileSource) -> Vec<Pass> {
 pub struct Schedule {
     pending: Vec<(usize, CheckId)>,
     running: Vec<CheckId>,
-    source: ProfileSource,
 }
 
 impl Schedule {
     /// `checks` in registry order (their index is their place in the report).
-    pub fn new(checks: &[CheckId], source: ProfileSource) -> Self {
+    pub fn new(checks: &[CheckId]) -> Self {
         let mut pending: Vec<(usize, CheckId)> = checks.iter().copied().enumerate().collect();
         pending.sort_by_key(|(index, id)| (start_rank(*id), *index));
         Schedule {
             pending,
             running: Vec::new(),
-            source,
         }
     }
 
@@ -96,12 +94,13 @@ impl Schedule {
 
     /// Would `id` wait for a pass that a running check is making or waiting for?
     fn would_wait(&self, id: CheckId, shared: &Shared) -> bool {
-        passes(id, self.source).into_iter().any(|pass| {
+        let source = shared.profile_source;
+        passes(id, source).into_iter().any(|pass| {
             !pass.made(shared)
                 && self
                     .running
                     .iter()
-                    .any(|running| passes(*running, self.source).contains(&pass))
+                    .any(|running| passes(*running, source).contains(&pass))
         })
     }
 }
@@ -137,7 +136,7 @@ mod tests {
     #[test]
     fn a_connection_never_takes_a_check_that_waits_while_another_is_free_to_run() {
         let shared = Shared::for_checks(CheckId::ALL);
-        let mut schedule = Schedule::new(CheckId::ALL, ProfileSource::Join);
+        let mut schedule = Schedule::new(CheckId::ALL);
         let first = ids(&mut schedule, &shared, 2);
         assert_eq!(first, [CheckId::Capacity, CheckId::DanglingSession]);
         // The join is not made yet, the load neither: the next free connection gets a check
@@ -162,14 +161,11 @@ mod tests {
     #[test]
     fn a_finished_check_frees_its_passes_for_the_next() {
         let shared = Shared::for_checks(CheckId::ALL);
-        let mut schedule = Schedule::new(
-            &[
-                CheckId::Capacity,
-                CheckId::OrphanSessions,
-                CheckId::TypeDistribution,
-            ],
-            ProfileSource::Lean,
-        );
+        let mut schedule = Schedule::new(&[
+            CheckId::Capacity,
+            CheckId::OrphanSessions,
+            CheckId::TypeDistribution,
+        ]);
         assert_eq!(schedule.take(&shared).unwrap().1, CheckId::Capacity);
         assert_eq!(schedule.take(&shared).unwrap().1, CheckId::TypeDistribution);
         // Capacity failed to make the load: orphan-sessions may try it now.
@@ -191,7 +187,7 @@ mod tests {
             CheckId::DuplicateTimes,
         ];
         let shared = Shared::for_checks(&checks);
-        let mut schedule = Schedule::new(&checks, ProfileSource::Lean);
+        let mut schedule = Schedule::new(&checks);
         assert_eq!(
             ids(&mut schedule, &shared, 3),
             [
