@@ -338,22 +338,14 @@ fn a_text_session_key_links_to_no_session_in_any_check() {
          WHERE id = (SELECT MIN(id) FROM bookings_booking WHERE service_session_id IS NOT NULL)",
     );
     let report = check(&db.url(), &["--format", "json"]).json();
-    let dangling = report.check("dangling-session");
-    assert_eq!(dangling.status, "fail", "{}", dangling.summary);
-    assert_eq!(
-        dangling.metric("dangling_bookings"),
-        1,
-        "{:?}",
-        dangling.metrics
-    );
-    let capacity = report.check("capacity");
-    assert_eq!(capacity.status, "fail", "{}", capacity.summary);
-    assert_eq!(
-        capacity.metric("current_participants_mismatch"),
-        1,
-        "{:?}",
-        capacity.metrics
-    );
+    for (id, metric) in [
+        ("dangling-session", "dangling_bookings"),
+        ("capacity", "current_participants_mismatch"),
+    ] {
+        let found = report.check(id);
+        assert_eq!(found.status, "fail", "{id}: {}", found.summary);
+        assert_eq!(found.metric(metric), 1, "{id}: {:?}", found.metrics);
+    }
 }
 
 /// A SQLite file whose audit takes seconds: 300,000 bookings of the clean fixture's shape.
