@@ -32,6 +32,21 @@ pub struct Cli {
     pub quiet: bool,
 }
 
+impl Cli {
+    /// How many blocking threads the runtime may start: one per connection of a single
+    /// audit (`--jobs`), since a SQLite connection runs each query on one. None (tokio's
+    /// default) for every other command, a fleet included: there a query abandoned at its time
+    /// limit keeps its thread while the next target opens its connections, so no cap is safe.
+    pub fn blocking_threads(&self) -> Option<usize> {
+        let check = match &self.command {
+            Command::Check(args) => args,
+            Command::Report(args) => &args.check,
+            _ => return None,
+        };
+        (check.fleet.targets.is_none()).then_some(usize::from(check.connect.limits.jobs))
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Audit a database, read-only, and exit 0 (pass), 1 (a check failed) or 2 (error).
@@ -407,5 +422,23 @@ mod tests {
     fn clap_definition_is_valid() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_single_audit_gets_one_blocking_thread_per_connection_and_a_fleet_no_cap() {
+        let threads = |args: &[&str]| {
+            let argv = [&["session-audit"], args].concat();
+            Cli::try_parse_from(argv).unwrap().blocking_threads()
+        };
+        assert_eq!(threads(&["check"]), Some(2));
+        assert_eq!(threads(&["check", "--jobs", "5"]), Some(5));
+        assert_eq!(threads(&["report", "--jobs", "3"]), Some(3));
+        assert_eq!(
+            threads(&["check", "--targets", "t.toml", "--jobs", "5"]),
+            None
+        );
+        assert_eq!(threads(&["report", "--targets", "t.toml"]), None);
+        assert_eq!(threads(&["sql"]), None);
+        assert_eq!(threads(&["explain"]), None);
     }
 }
