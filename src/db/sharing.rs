@@ -297,4 +297,29 @@ mod tests {
             runtime.block_on(snapshot.close());
         }
     }
+
+    /// Two connections read at once only if the bundled SQLite gives each its own page cache
+    /// and keeps no global memory statistics (.cargo/config.toml); otherwise they take turns
+    /// at a global mutex on every page fetch and allocation.
+    #[test]
+    fn the_bundled_sqlite_has_no_global_lock_for_pages_or_memory_statistics() {
+        #[derive(diesel::QueryableByName)]
+        struct CompileOption {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            compile_options: String,
+        }
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        let options: Vec<String> = diesel::sql_query("PRAGMA compile_options")
+            .load::<CompileOption>(&mut conn)
+            .unwrap()
+            .into_iter()
+            .map(|o| o.compile_options)
+            .collect();
+        assert!(options.iter().any(|o| o == "THREADSAFE=1"), "{options:?}");
+        assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
+        assert!(
+            !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+            "{options:?}"
+        );
+    }
 }
