@@ -50,8 +50,9 @@ fn main() -> ExitCode {
     let mut builder = tokio::runtime::Builder::new_current_thread();
     // Each thread that runs SQLite queries gets its own malloc arena, which keeps the pages it
     // freed: with tokio's spare threads the two connections of a SQLite audit spread over
-    // three or more arenas. One thread per connection keeps peak memory at 24-27 MiB on the 1M
-    // file instead of 31-37 MiB (docs/performance.md).
+    // three or more arenas. One thread per connection: on the 1M file 24-27 MiB instead of
+    // 25-37 MiB with libsqlite3-sys' default build; with .cargo/config.toml's it is about
+    // 20 MiB either way, so this guards builds made without that file (docs/performance.md).
     if let Some(threads) = cli.blocking_threads() {
         builder.max_blocking_threads(threads);
     }

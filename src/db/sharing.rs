@@ -316,7 +316,10 @@ mod tests {
             .map(|o| o.compile_options)
             .collect();
         assert!(options.iter().any(|o| o == "THREADSAFE=1"), "{options:?}");
-        assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
+        assert!(
+            options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+            "{options:?}"
+        );
         assert!(
             !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
             "{options:?}"
