@@ -41,6 +41,10 @@ pub fn clean_database_passes_with_exit_0(db: &dyn TestDb) {
     }
     assert_eq!(report.check("coverage").metric("total_bookings"), 3);
     assert_eq!(
+        report.check("session-time-range").summary,
+        "Every session with both times ends after it starts and matches its duration."
+    );
+    assert_eq!(
         report.check("type-distribution").metric("total_sessions"),
         3
     );

@@ -65,7 +65,7 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         .await?;
     let summary = if total == 0 {
         let scope = if has_duration {
-            "and match their duration"
+            "and matches its duration"
         } else {
             "(no duration column to compare)"
         };
