@@ -72,9 +72,10 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         )
     } else {
         format!(
-            "{total} of {} {} a session_type other than the one their service's type calls for.",
+            "{total} of {} {} a session_type other than the one {} service's type calls for.",
             count_of(checked, "session", "sessions"),
-            has(total)
+            has(total),
+            if total == 1 { "its" } else { "their" }
         )
     };
     let status = offenders.status();
