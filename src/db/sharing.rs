@@ -12,7 +12,7 @@
 //!   with one connection. In WAL mode a reader does not hold writers off and a later reader may
 //!   see a later commit; `sqlite3_snapshot_open` would pin it, but the bundled SQLite is built
 //!   without SQLITE_ENABLE_SNAPSHOT, so a WAL file is read on one connection, as is one opened
-//!   without locks (`nolock=1`, another `vfs`).
+//!   without locks (`nolock=1`, `immutable=1`, another `vfs`).
 //! - MySQL/MariaDB: no way to share a snapshot between connections; one connection.
 
 use super::snapshot::snapshot_error;
@@ -173,16 +173,19 @@ fn has_rollback_journal(url: &DatabaseUrl) -> bool {
         .is_some_and(|mut file| file.read_exact(&mut header).is_ok() && header[18..20] == [1, 1])
 }
 
-/// A URI parameter that can open the file without SQLite's locks (`nolock=1`, or a `vfs`
-/// such as `unix-none`): then nothing holds a writer off, and the file is read on one
-/// connection.
+/// A URI parameter that can open the file without SQLite's locks (`nolock=1`,
+/// `immutable=1`, which also turns off change detection, or a `vfs` such as `unix-none`):
+/// then nothing holds a writer off, and the file is read on one connection. Any value but `0`
+/// counts, so a spelling SQLite reads as false (`no`, `off`) only costs the parallelism.
 fn lock_free_param(url: &DatabaseUrl) -> Option<String> {
     let Target::Sqlite { params, .. } = &url.target else {
         return None;
     };
     params
         .iter()
-        .find(|(key, value)| key == "vfs" || (key == "nolock" && value != "0"))
+        .find(|(key, value)| {
+            key == "vfs" || ((key == "nolock" || key == "immutable") && value != "0")
+        })
         .map(|(key, value)| format!("{key}={value}"))
 }
 
@@ -272,18 +275,30 @@ mod tests {
         }
     }
 
-    /// Without locks nothing holds a writer off: one connection.
+    /// How many connections `open_shared` gives `url` for two jobs (closed again).
+    fn connections(url: &DatabaseUrl) -> usize {
+        let (runtime, snapshots) = open(url, 2);
+        let opened = snapshots.len();
+        for snapshot in snapshots {
+            runtime.block_on(snapshot.close());
+        }
+        opened
+    }
+
+    /// Without locks nothing holds a writer off: one connection. `immutable=1` was read on
+    /// two until this test, though a writer could commit between their two opens.
     #[test]
     fn a_file_opened_without_locks_is_read_on_one_connection() {
         let (_dir, url, _writer) = database("delete");
         let Target::Sqlite { path, .. } = &url.target else {
             unreachable!()
         };
-        let nolock = DatabaseUrl::parse(&format!("file:{}?nolock=1", path.display())).unwrap();
-        let (runtime, snapshots) = open(&nolock, 2);
-        assert_eq!(snapshots.len(), 1);
-        for snapshot in snapshots {
-            runtime.block_on(snapshot.close());
+        let with =
+            |query: &str| DatabaseUrl::parse(&format!("file:{}{query}", path.display())).unwrap();
+        assert_eq!(connections(&with("")), 2);
+        assert_eq!(connections(&with("?nolock=0")), 2);
+        for query in ["?nolock=1", "?immutable=1", "?vfs=unix-none"] {
+            assert_eq!(connections(&with(query)), 1, "{query}");
         }
     }
 
@@ -291,11 +306,7 @@ mod tests {
     #[test]
     fn a_wal_file_is_read_on_one_connection() {
         let (_dir, url, _writer) = database("wal");
-        let (runtime, snapshots) = open(&url, 2);
-        assert_eq!(snapshots.len(), 1);
-        for snapshot in snapshots {
-            runtime.block_on(snapshot.close());
-        }
+        assert_eq!(connections(&url), 1);
     }
 
     /// Two connections read at once only if the bundled SQLite gives each its own page cache
