@@ -229,6 +229,15 @@ fn every_kind_of_config_mistake_is_exit_2_with_one_clear_line() {
             "[checks.coverage]\nseverity = \"postgres://audit:hunter2@db/app\"\n",
             "line 2, column 12: unknown variant `…`",
         ),
+        // ... or written as a key, which TOML takes quoted.
+        (
+            "\"postgres://audit:hunter2@db/app\" = 1\n",
+            "line 1, column 1: unknown field `…`",
+        ),
+        (
+            "[checks.\"postgres://audit:hunter2@db/app\"]\nenabled = true\n",
+            "[checks.…]: unknown check id `…`",
+        ),
     ] {
         let (_dir, path) = crate::cases::config_file(config);
         let out = check(&db.url(), &["--config", &path]);

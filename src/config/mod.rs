@@ -223,7 +223,7 @@ impl RawWaiver {
         let expires = NaiveDate::parse_from_str(&self.expires, "%Y-%m-%d").map_err(|_| {
             invalid(format!(
                 "a waiver for {check} expires on `{}`, which is not a date like 2026-12-31",
-                self.expires
+                parse::as_quoted(&self.expires)
             ))
         })?;
         Ok(Waiver {
@@ -238,7 +238,11 @@ impl RawWaiver {
 pub fn parse_check_id(text: &str) -> Result<CheckId, String> {
     CheckId::parse(text).ok_or_else(|| {
         let known: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
-        format!("unknown check id `{text}`; known ids: {}", known.join(", "))
+        format!(
+            "unknown check id `{}`; known ids: {}",
+            parse::as_quoted(text),
+            known.join(", ")
+        )
     })
 }
 
@@ -339,7 +343,8 @@ impl RawConfig {
         validate_vocabulary(v).map_err(invalid)?;
 
         for (key, raw) in self.checks {
-            let id = parse_check_id(&key).map_err(|m| invalid(format!("[checks.{key}]: {m}")))?;
+            let id = parse_check_id(&key)
+                .map_err(|m| invalid(format!("[checks.{}]: {m}", parse::as_quoted(&key))))?;
             let mut check = settings.check(id);
             if raw.tolerance_seconds.is_some() && id != CheckId::LegacyTimeDrift {
                 return Err(invalid(format!(

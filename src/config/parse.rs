@@ -41,22 +41,35 @@ fn parse_error_message(error: &toml::de::Error, text: &str) -> String {
     }
 }
 
-/// serde quotes the file's own text in two places: a string of the wrong type or value
-/// (`invalid type: string "…", expected u64`) and an unknown enum variant (`unknown variant
-/// `…`, expected one of ...`). A quoted value that is a plain word (letters, digits, `_`, `-`,
-/// `.`; a misspelt severity such as `fatal`) is shown, since it helps and cannot be a URL;
-/// anything else (a pasted URL with its password) becomes `…`. What else the message quotes (an
-/// unknown field's name, the expected values) is the program's words and stays.
+/// The file's own text as a message may quote it: plain text (letters, digits, spaces and
+/// `_-./:`, at most 64 characters; a misspelt key or severity such as `fatal`, a date written
+/// 31/01/2030) as written, since it helps and cannot carry a password (that takes `@` or
+/// `password=`); anything else (a pasted URL with its password) as `…`.
+pub(super) fn as_quoted(text: &str) -> &str {
+    let plain = text.len() <= 64
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | ':' | ' '));
+    if plain { text } else { "…" }
+}
+
+/// serde quotes the file's own text in three places: a string of the wrong type or value
+/// (`invalid type: string "…", expected u64`), an unknown enum variant (`unknown variant `…`,
+/// expected one of ...`) and an unknown key (`unknown field `…`, expected one of ...`, where
+/// a quoted TOML key can be any text). Each is shown [`as_quoted`]. What else the message
+/// quotes (the expected values) is the program's words and stays.
 fn without_values(message: &str) -> String {
     let mut shown = String::with_capacity(message.len());
     let mut rest = message;
     loop {
-        let next = [("string \"", '"'), ("unknown variant `", '`')]
-            .into_iter()
-            .filter_map(|(opening, closing)| {
-                rest.find(opening).map(|at| (at + opening.len(), closing))
-            })
-            .min();
+        let next = [
+            ("string \"", '"'),
+            ("unknown variant `", '`'),
+            ("unknown field `", '`'),
+        ]
+        .into_iter()
+        .filter_map(|(opening, closing)| rest.find(opening).map(|at| (at + opening.len(), closing)))
+        .min();
         let Some((start, closing)) = next else {
             shown.push_str(rest);
             return shown;
@@ -76,11 +89,7 @@ fn without_values(message: &str) -> String {
                 break;
             }
         }
-        let plain = value[..end].len() <= 64
-            && value[..end]
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-        shown.push_str(if plain { &value[..end] } else { "…" });
+        shown.push_str(as_quoted(&value[..end]));
         rest = &value[end..];
     }
 }
@@ -104,6 +113,10 @@ mod tests {
                 "unknown variant `postgres://a:hunter2@db/app`, expected one of `error`, `warning`"
             ),
             "unknown variant `…`, expected one of `error`, `warning`"
+        );
+        assert_eq!(
+            without_values("unknown field `postgres://a:hunter2@db/app`, expected one of `name`"),
+            "unknown field `…`, expected one of `name`"
         );
         for kept in [
             "unknown variant `fatal`, expected one of `error`, `warning`, `info`",

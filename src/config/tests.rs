@@ -102,7 +102,10 @@ fn waivers_are_validated() {
     let err = apply("[[waivers.entry]]\ncheck = \"coverage\"\nids = [1]\nreason = \"x\"\nexpires = \"31/01/2030\"\n")
         .unwrap_err()
         .to_string();
-    assert!(err.contains("not a date like 2026-12-31"), "{err}");
+    assert!(
+        err.contains("expires on `31/01/2030`, which is not a date like 2026-12-31"),
+        "{err}"
+    );
     let err = apply("[[waivers.entry]]\ncheck = \"coverage\"\nids = []\nreason = \"x\"\nexpires = \"2030-01-31\"\n")
         .unwrap_err()
         .to_string();
