@@ -1,6 +1,7 @@
 //! PostgreSQL specifics: the snapshot's settings, time limits, and connection failures.
 
 use crate::support::pg::{PgCluster, PgDb};
+use crate::support::report::without_time;
 use crate::support::{Fixture, TestDb, check};
 
 /// The audit's transaction is what the contract says: read only, repeatable read, UTC, named.
@@ -211,11 +212,8 @@ fn jobs_change_nothing_in_the_report() {
     let four = check(&db.url(), &["--format", "json", "--jobs", "4"]);
     assert_eq!(one.code, 1);
     assert_eq!(
-        (
-            four.code,
-            crate::support::report::without_time(&four.stdout)
-        ),
-        (one.code, crate::support::report::without_time(&one.stdout))
+        (four.code, without_time(&four.stdout)),
+        (one.code, without_time(&one.stdout))
     );
 }
 
@@ -812,8 +810,8 @@ fn twenty_concurrent_audits_agree_and_stay_within_their_connections() {
     for output in &outputs {
         assert_eq!(output.status.code(), first.status.code());
         assert_eq!(
-            crate::support::report::without_time(&String::from_utf8_lossy(&output.stdout)),
-            crate::support::report::without_time(&String::from_utf8_lossy(&first.stdout)),
+            without_time(&String::from_utf8_lossy(&output.stdout)),
+            without_time(&String::from_utf8_lossy(&first.stdout)),
             "every audit gives the same report"
         );
     }
