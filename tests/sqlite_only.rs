@@ -610,9 +610,10 @@ impl TestDb for NullableDdl<'_> {
     }
 }
 
-/// `--jobs 2` reads a rollback-journal file (Django's default) on two connections and a WAL
-/// file on one (db::sharing: only a rollback journal's read lock keeps the file still for a
-/// second reader); either way the report is the one a single connection gives.
+/// `--jobs 2` reads a rollback-journal file (Django's default) on two connections, and a WAL
+/// file or one opened without locks on one (db::sharing: only a rollback journal's read lock
+/// keeps the file still for a second reader); either way the report is the one a single
+/// connection gives.
 #[test]
 fn two_connections_read_a_rollback_journal_file_and_one_a_wal_file() {
     use crate::support::report::without_time;
@@ -620,19 +621,27 @@ fn two_connections_read_a_rollback_journal_file_and_one_a_wal_file() {
     Fixture::with_a_few_findings().create(&db);
     let one = check(&db.url(), &["--format", "json", "--jobs", "1"]);
     assert_eq!(one.code, 1, "{}", one.stderr);
-    for (mode, connections) in [("DELETE", 2), ("WAL", 1)] {
+    let immutable = format!("file:{}?immutable=1", db.path().display());
+    for (mode, url, connections) in [
+        ("DELETE", db.url(), 2),
+        ("DELETE", immutable, 1),
+        ("WAL", db.url(), 1),
+    ] {
         db.exec(&format!("PRAGMA journal_mode = {mode}"));
-        let two = check(&db.url(), &["--format", "json", "--jobs", "2", "-v"]);
+        let two = check(&url, &["--format", "json", "--jobs", "2", "-v"]);
         assert!(
             two.stderr
                 .contains(&format!("snapshot open on {connections} connection(s)")),
-            "{mode}: {}",
+            "{url}, {mode}: {}",
             two.stderr
         );
+        // The report names the URL it was given; everything else must agree.
+        let mut report = without_time(&two.stdout);
+        report["database"]["url"] = without_time(&one.stdout)["database"]["url"].clone();
         assert_eq!(
-            (two.code, without_time(&two.stdout)),
+            (two.code, report),
             (one.code, without_time(&one.stdout)),
-            "{mode}"
+            "{url}, {mode}"
         );
     }
 }
