@@ -50,6 +50,41 @@ pub fn clean_database_passes_with_exit_0(db: &dyn TestDb) {
     );
 }
 
+/// One finding of a kind reads as English: "1 booking references 1 session that does not
+/// exist", not "1 booking reference 1 session that do not exist".
+pub fn one_finding_reads_in_the_singular(db: &dyn TestDb) {
+    Fixture::with_a_few_findings().create(db);
+    let report = check(&db.url(), &["--format", "json"]).json();
+    for (id, summary) in [
+        (
+            "migration-state",
+            "The database is at Step 2-3: services 0017-0019 applied; verify and test; next: bookings.0013, NOT safe now: 1 booking has no session (1 of them scheduled).",
+        ),
+        (
+            "make-required-readiness",
+            "1 scheduled booking with a legacy start time and no session blocks bookings.0013.",
+        ),
+        (
+            "duplicate-times",
+            "1 group of workshop/course sessions shares a service and start time (2 sessions in all).",
+        ),
+        (
+            "dangling-session",
+            "1 booking references 1 session that does not exist in services_servicesession.",
+        ),
+        (
+            "reminder-readiness",
+            "1 of 4 active bookings has no start time, on its session or (without one) on the booking: its reminders can never fire.",
+        ),
+        (
+            "rollback-safety",
+            "Rolling back services.0019 deletes 1 individual/private session referenced by 1 booking; it keeps a legacy start time to fall back to.",
+        ),
+    ] {
+        assert_eq!(report.check(id).summary, summary, "{id}");
+    }
+}
+
 pub fn coverage_counts_breakdown_and_sample(db: &dyn TestDb) {
     Fixture::clean()
         .booking(10, None, Some("confirmed"), Some("2025-02-01T10:00:00Z"))

@@ -83,6 +83,7 @@ macro_rules! backend_cases {
 
 backend_cases!(
     clean_database_passes_with_exit_0,
+    one_finding_reads_in_the_singular,
     coverage_counts_breakdown_and_sample,
     sample_size_is_a_setting,
     null_start_times_are_not_duplicates,

@@ -8,7 +8,7 @@ use diesel::sql_types::BigInt;
 use super::booking_join::{self, booking_join, total};
 use super::{CheckContext, CheckError, CheckSpec, sql};
 use crate::db::types::AnyInteger;
-use crate::report::{Cell, CheckResult, IdKind, Rows, count_of};
+use crate::report::{Cell, CheckResult, IdKind, Rows, count_of, one_or_many};
 use crate::settings::Severity;
 
 pub const SPEC: CheckSpec = CheckSpec {
@@ -54,9 +54,11 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         "Every session a booking references exists.".to_owned()
     } else {
         format!(
-            "{} reference {} that do not exist in {}.",
+            "{} {} {} that {} not exist in {}.",
             count_of(bookings, "booking", "bookings"),
+            one_or_many(bookings, "references", "reference"),
             count_of(missing, "session", "sessions"),
+            one_or_many(missing, "does", "do"),
             ctx.settings.tables.sessions
         )
     };

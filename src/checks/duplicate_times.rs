@@ -9,7 +9,7 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 
 use super::{CheckContext, CheckError, CheckSpec, sql};
 use crate::db::types::AnyInteger;
-use crate::report::{Cell, CheckResult, IdKind, Rows, count_of};
+use crate::report::{Cell, CheckResult, IdKind, Rows, count_of, one_or_many};
 use crate::vocab::Trend;
 use crate::settings::{Severity, TableRole};
 use crate::time::parse_db_time;
@@ -84,8 +84,9 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         "No workshop or course session shares its service and start time with another.".to_owned()
     } else {
         format!(
-            "{} of workshop/course sessions share a service and start time ({} in all).",
+            "{} of workshop/course sessions {} a service and start time ({} in all).",
             count_of(groups, "group", "groups"),
+            one_or_many(groups, "shares", "share"),
             count_of(sessions, "session", "sessions")
         )
     };

@@ -5,7 +5,7 @@
 
 use super::profile::bookings_profile;
 use super::{CheckContext, CheckError, CheckSpec, sql};
-use crate::report::{Cell, CheckResult, IdKind, Rows, Status, count_of};
+use crate::report::{Cell, CheckResult, IdKind, Rows, Status, count_of, one_or_many};
 use crate::settings::{Severity, TableRole};
 
 pub const SPEC: CheckSpec = CheckSpec {
@@ -67,8 +67,9 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
             )
         };
         format!(
-            "{} with a legacy start time and no session block bookings.0013.{unknown_note}",
-            count_of(total, "scheduled booking", "scheduled bookings")
+            "{} with a legacy start time and no session {} bookings.0013.{unknown_note}",
+            count_of(total, "scheduled booking", "scheduled bookings"),
+            one_or_many(total, "blocks", "block")
         )
     };
     let status = if total == 0 {

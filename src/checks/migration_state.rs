@@ -14,7 +14,7 @@ use diesel::sql_types::Text;
 
 use super::profile::{bookings_profile, has_legacy_start, scheduled_without_session};
 use super::{CheckContext, CheckError, CheckSpec, Offenders, sql};
-use crate::report::{Cell, CheckResult, IdKind, Rows, Status};
+use crate::report::{Cell, CheckResult, IdKind, Rows, Status, count_of, has};
 use crate::settings::{Severity, TableRole};
 
 pub const SPEC: CheckSpec = CheckSpec {
@@ -132,8 +132,10 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         (
             Status::Fail,
             format!(
-                "bookings.0013 made service_session_id NOT NULL, yet {without_session} bookings have no session: \
-                 the constraint is not enforced; give them sessions and check the column's constraint."
+                "bookings.0013 made service_session_id NOT NULL, yet {} {} no session: \
+                 the constraint is not enforced; give them sessions and check the column's constraint.",
+                count_of(without_session, "booking", "bookings"),
+                has(without_session)
             ),
         )
     } else if done == 4 && !required && scheduled > 0 {
@@ -141,7 +143,9 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
             Status::Fail,
             format!(
                 "bookings.0013 is applied in its check-only form (service_session_id stays nullable for drafts), \
-                 yet {scheduled} scheduled bookings have no session: they were written after it ran; give them sessions (fix-sql)."
+                 yet {} {} no session: they were written after it ran; give them sessions (fix-sql).",
+                count_of(scheduled, "scheduled booking", "scheduled bookings"),
+                has(scheduled)
             ),
         )
     } else {
@@ -167,7 +171,9 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
                 "next: bookings.0013, safe now: every booking has a session".to_owned()
             }
             3 => format!(
-                "next: bookings.0013, NOT safe now: {without_session} bookings have no session ({scheduled} of them scheduled)"
+                "next: bookings.0013, NOT safe now: {} {} no session ({scheduled} of them scheduled)",
+                count_of(without_session, "booking", "bookings"),
+                has(without_session)
             ),
             _ => "no further step".to_owned(),
         };

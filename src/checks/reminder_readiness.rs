@@ -5,7 +5,7 @@
 
 use super::booking_join::{self, JoinGroup, booking_join};
 use super::{CheckContext, CheckError, CheckSpec, sql};
-use crate::report::{Cell, CheckResult, IdKind, Rows, count_of, has};
+use crate::report::{Cell, CheckResult, IdKind, Rows, count_of, has, one_or_many};
 use crate::settings::Severity;
 
 pub const SPEC: CheckSpec = CheckSpec {
@@ -73,9 +73,10 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         )
     } else {
         format!(
-            "{total} of {} {} no start time, on their session or (without one) on the booking: their reminders can never fire.",
+            "{total} of {} {} no start time, on {its} session or (without one) on the booking: {its} reminders can never fire.",
             count_of(active, "active booking", "active bookings"),
-            has(total)
+            has(total),
+            its = one_or_many(total, "its", "their")
         )
     };
     let status = offenders.status();

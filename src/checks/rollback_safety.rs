@@ -6,7 +6,7 @@
 use super::booking_join::{self, booking_join, total};
 use super::session_load::session_load;
 use super::{CheckContext, CheckError, CheckSpec, sql};
-use crate::report::{CheckResult, IdKind, Rows, count_of};
+use crate::report::{CheckResult, IdKind, Rows, count_of, has, one_or_many};
 use crate::settings::Severity;
 
 #[derive(diesel::QueryableByName)]
@@ -49,14 +49,19 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
         .await?;
     let (t, v) = &ctx.settings.vocabulary.individual;
     let summary = format!(
-        "Rolling back services.0019 deletes {} {t}/{v} sessions referenced by {}; {}.",
-        sessions,
+        "Rolling back services.0019 deletes {} referenced by {}; {}.",
+        count_of(sessions, &format!("{t}/{v} session"), &format!("{t}/{v} sessions")),
         count_of(bookings, "booking", "bookings"),
         if lost == 0 {
-            "all of them keep a legacy start time to fall back to".to_owned()
+            format!(
+                "{} a legacy start time to fall back to",
+                one_or_many(bookings, "it keeps", "all of them keep")
+            )
         } else {
             format!(
-                "{lost} of those bookings have no legacy start time and would lose their schedule"
+                "{lost} of those bookings {} no legacy start time and would lose {} schedule",
+                has(lost),
+                one_or_many(lost, "its", "their")
             )
         }
     );

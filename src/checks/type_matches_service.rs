@@ -6,7 +6,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
 use super::{CheckContext, CheckError, CheckSpec, sql};
-use crate::report::{Cell, CheckResult, IdKind, Rows, count_of, has};
+use crate::report::{Cell, CheckResult, IdKind, Rows, count_of, has, one_or_many};
 use crate::settings::{Severity, TableRole};
 
 pub const SPEC: CheckSpec = CheckSpec {
@@ -75,7 +75,7 @@ pub async fn run(ctx: &mut CheckContext<'_>) -> Result<CheckResult, CheckError> 
             "{total} of {} {} a session_type other than the one {} service's type calls for.",
             count_of(checked, "session", "sessions"),
             has(total),
-            if total == 1 { "its" } else { "their" }
+            one_or_many(total, "its", "their")
         )
     };
     let status = offenders.status();

@@ -47,7 +47,12 @@ pub fn count_of(n: i64, singular: &str, plural: &str) -> String {
 
 /// "has" or "have", to agree with a count.
 pub fn has(n: i64) -> &'static str {
-    if n == 1 { "has" } else { "have" }
+    one_or_many(n, "has", "have")
+}
+
+/// The word that agrees with a count: `one` for 1, else `many` (a verb, "its"/"their").
+pub fn one_or_many<'a>(n: i64, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
 }
 
 /// RFC 3339 in UTC with a `Z`, fractional seconds only when there are any.

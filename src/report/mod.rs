@@ -10,7 +10,7 @@ use crate::vocab::{CheckId, Severity};
 pub use crate::vocab::{IdKind, Status, Verdict};
 
 mod findings;
-pub use findings::{Cell, Rows, SampleIds, count_of, format_time, has};
+pub use findings::{Cell, Rows, SampleIds, count_of, format_time, has, one_or_many};
 
 /// What became of one waiver in this audit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
