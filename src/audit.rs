@@ -46,6 +46,12 @@ pub fn fingerprint(url: &DatabaseUrl, settings: &AuditSettings) -> Fingerprint {
     }
 }
 
+/// How many connections an audit of `checks` checks opens at `--jobs jobs`: never more than
+/// checks to run on them.
+pub fn connections(jobs: usize, checks: usize) -> usize {
+    jobs.clamp(1, checks.max(1))
+}
+
 pub async fn audit(
     url: &DatabaseUrl,
     options: SnapshotOptions,
@@ -56,8 +62,7 @@ pub async fn audit(
     let started = std::time::Instant::now();
     let mut report = Report::new(Some(url.backend()), url.redacted.clone());
     report.fingerprint = Some(fingerprint(url, settings));
-    // Never more connections than checks to run on them.
-    let jobs = jobs.clamp(1, checks.len().max(1));
+    let jobs = connections(jobs, checks.len());
     tracing::info!(
         "connecting to {} ({}), {} check(s) on up to {jobs} connection(s)",
         url.redacted,

@@ -96,7 +96,13 @@ struct MysqlPlanJson {
 /// without ANALYZE: nothing runs), and prints one estimate per query.
 pub async fn explain(args: &ExplainArgs) -> Result<u8, AuditError> {
     let plan = CheckPlan::connecting(&args.connect, Some(&args.select))?;
-    let mut reading = Reading::open(&plan.url, plan.options, 1, &plan.settings.renames()).await?;
+    // One connection plans, under the settings the audit's connections would have.
+    let connections = crate::audit::connections(plan.jobs, plan.checks.len());
+    let options = crate::db::SnapshotOptions {
+        parallel_workers: plan.options.parallel_workers.for_connections(connections),
+        ..plan.options
+    };
+    let mut reading = Reading::open(&plan.url, options, 1, &plan.settings.renames()).await?;
     let schema = reading.schema.clone();
     let snapshot = reading.first()?;
     let backend = plan.url.backend();

@@ -136,6 +136,7 @@ impl CheckPlan {
                 lock_timeout: connect.limits.lock_timeout,
                 connect_timeout: connect.limits.connect_timeout,
                 work_mem_mb: connect.limits.work_mem_mb,
+                parallel_workers: connect.limits.parallel_workers,
             },
             jobs: usize::from(connect.limits.jobs),
             settings,

@@ -38,6 +38,51 @@ fn the_audit_runs_read_only_on_one_snapshot() {
     );
 }
 
+/// PostgreSQL's parallel workers per query: none for an audit on two connections (its checks
+/// already run side by side), the server's setting on one, and what `--parallel-workers`
+/// says. The sessions' load runs without workers and then gives its connection back the
+/// audit's value, not the server's: on one connection it runs before coverage.
+#[test]
+fn parallel_workers_follow_the_connections_and_the_flag() {
+    let Some(db) = PgDb::new() else { return };
+    Fixture::clean().create(&db);
+    db.exec(
+        "ALTER TABLE bookings_booking RENAME TO bookings_real;
+         CREATE VIEW bookings_booking AS
+         SELECT id, service_id, NULL::bigint AS service_session_id,
+                current_setting('max_parallel_workers_per_gather') AS status, start_time
+         FROM bookings_real WHERE id = 1;",
+    );
+    let server: String = db
+        .client()
+        .query_one("SHOW max_parallel_workers_per_gather", &[])
+        .expect("SHOW")
+        .get(0);
+    let seen = |args: &[&str]| {
+        let run = check(&db.url(), &[&["--format", "json"], args].concat());
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        run.json().check("coverage").rows_of(&["status"])
+    };
+    let quoted = |value: &str| vec![format!("\"{value}\"")];
+    assert_eq!(seen(&[]), quoted("0"), "--jobs 2 by default");
+    assert_eq!(seen(&["--jobs", "1"]), quoted(&server));
+    assert_eq!(seen(&["--parallel-workers", "server"]), quoted(&server));
+    assert_eq!(
+        seen(&["--jobs", "1", "--parallel-workers", "3"]),
+        quoted("3")
+    );
+    assert_eq!(seen(&["--parallel-workers", "4"]), quoted("4"));
+    let wrong = check(&db.url(), &["--parallel-workers", "many"]);
+    assert_eq!(wrong.code, 2);
+    assert!(
+        wrong
+            .stderr
+            .contains("use auto, server, or a number of workers from 0 to 64"),
+        "{}",
+        wrong.stderr
+    );
+}
+
 #[test]
 fn statement_timeout_is_an_error_with_exit_2() {
     let Some(db) = PgDb::new() else { return };
@@ -867,6 +912,49 @@ fn explain_gives_the_planners_cost_per_query() {
     let costed = out.stdout.lines().filter(|l| l.contains(" cost ")).count();
     assert!(costed >= 20, "{}", out.stdout);
     assert!(!out.stdout.contains("cannot plan"), "{}", out.stdout);
+}
+
+/// `explain` plans under the parallel workers the audit would run with: none on the default
+/// two connections, the server's with `--parallel-workers server` or on one connection.
+/// Parallel plans are made free for this database, so on the small fixture the planner's
+/// estimate drops whenever it may use workers (explain prints the top node, which is the
+/// same aggregate either way, and the cost).
+#[test]
+fn explain_plans_with_the_audits_parallel_workers() {
+    let Some(db) = PgDb::new() else { return };
+    Fixture::clean().create(&db);
+    db.exec(&format!(
+        "ALTER DATABASE \"{0}\" SET parallel_setup_cost = 0;
+         ALTER DATABASE \"{0}\" SET parallel_tuple_cost = 0;
+         ALTER DATABASE \"{0}\" SET min_parallel_table_scan_size = 0;
+         ALTER DATABASE \"{0}\" SET max_parallel_workers_per_gather = 2;",
+        db.name()
+    ));
+    let cost = |args: &[&str]| -> f64 {
+        let out = crate::support::run(
+            crate::support::bin()
+                .args([&["explain", "--database-url", &db.url(), "--only"], args].concat()),
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+            .lines()
+            .find(|l| l.contains("type_distribution.postgres.sql"))
+            .and_then(|l| l.split("cost ").nth(1))
+            .and_then(|c| c.split(',').next())
+            .and_then(|c| c.parse().ok())
+            .unwrap_or_else(|| panic!("{}", out.stdout))
+    };
+    let two_checks = "type-distribution,duplicate-times";
+    let serial = cost(&[two_checks]);
+    let server = cost(&[two_checks, "--parallel-workers", "server"]);
+    assert!(server < serial, "with workers {server}, without {serial}");
+    // One check runs on one connection: the server's workers, unless told otherwise.
+    assert_eq!(cost(&["type-distribution"]), server);
+    assert_eq!(cost(&[two_checks, "--jobs", "1"]), server);
+    assert_eq!(
+        cost(&["type-distribution", "--parallel-workers", "0"]),
+        serial
+    );
 }
 
 /// A check that runs longer than a second shows a progress line on a terminal (here a

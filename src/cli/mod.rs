@@ -23,12 +23,20 @@ pub struct Cli {
     pub command: Command,
 
     /// Log to stderr: -v each step and check with its time, -vv also every query's SQL.
-    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    // Global flags are listed last in every command's help, just before -h: left to clap,
+    // they land wherever the command's own flags' count puts them.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true, display_order = 900)]
     pub verbose: u8,
 
     /// Print nothing, not even errors: the exit code is the answer (files asked for with
     /// --output are still written).
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        conflicts_with = "verbose",
+        display_order = 901
+    )]
     pub quiet: bool,
 }
 
@@ -361,6 +369,13 @@ pub struct LimitArgs {
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=4096), value_name = "MiB")]
     pub work_mem_mb: u32,
 
+    /// PostgreSQL parallel workers per query (max_parallel_workers_per_gather, for the audit's
+    /// transaction): auto is none on two or more connections, whose checks already run side
+    /// by side, and the server's setting on one; server keeps the server's. Example:
+    /// --parallel-workers 2 on a server with cores to spare
+    #[arg(long, default_value = "auto", value_name = "auto|server|N")]
+    pub parallel_workers: crate::db::ParallelWorkers,
+
     /// Longest to wait for the database server to answer a connection. Example: 10s
     #[arg(long, default_value = "10s", value_parser = parse_duration, value_name = "DURATION")]
     pub connect_timeout: Duration,
@@ -375,6 +390,7 @@ impl Default for LimitArgs {
             lock_timeout: o.lock_timeout,
             jobs: 1,
             work_mem_mb: o.work_mem_mb,
+            parallel_workers: o.parallel_workers,
             connect_timeout: o.connect_timeout,
         }
     }
@@ -416,6 +432,7 @@ mod tests {
         assert_eq!(args.limits.lock_timeout, defaults.lock_timeout);
         assert_eq!(args.limits.connect_timeout, defaults.connect_timeout);
         assert_eq!(args.limits.work_mem_mb, defaults.work_mem_mb);
+        assert_eq!(args.limits.parallel_workers, defaults.parallel_workers);
     }
 
     #[test]

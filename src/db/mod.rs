@@ -27,5 +27,5 @@ pub mod url;
 pub use connection::Row;
 pub use reading::Reading;
 pub use schema::{Rename, Schema};
-pub use snapshot::{QueryError, Snapshot, SnapshotOptions, Tuning};
+pub use snapshot::{ParallelWorkers, QueryError, Snapshot, SnapshotOptions, Tuning};
 pub use url::{BackendKind, DatabaseUrl};

@@ -35,6 +35,11 @@ impl Snapshot {
         options: SnapshotOptions,
         jobs: usize,
     ) -> Result<Vec<Self>, AuditError> {
+        // Every connection of the audit runs its transaction with the same settings.
+        let options = SnapshotOptions {
+            parallel_workers: options.parallel_workers.for_connections(jobs),
+            ..options
+        };
         // Which file the path names before the first connection opens it (see share_sqlite).
         let file = file_identity(url);
         let first = Self::open(url, options, None).await?;

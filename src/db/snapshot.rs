@@ -29,6 +29,75 @@ pub struct SnapshotOptions {
     /// Not for the whole transaction: the joins of bookings to sessions ran slower with it
     /// (service-mismatch 7.1 s -> 9.3 s on 10M bookings).
     pub work_mem_mb: u32,
+    /// PostgreSQL parallel workers per query, for the whole transaction.
+    pub parallel_workers: ParallelWorkers,
+}
+
+/// How many parallel workers PostgreSQL may give each of the audit's queries
+/// (`max_parallel_workers_per_gather`, set for the audit's transaction only).
+///
+/// The audit's own connections (`--jobs`) already run its checks side by side, and the
+/// sessions' load, its longest query, runs serially (see [`Tuning::Serial`]). Workers given to
+/// the queries beside it take the cores it needs on a server without cores to spare: on 2
+/// cores at 10M bookings the whole audit took 0.84× the time without them, the three guide
+/// checks 0.86×, at 1M 0.85× (docs/performance.md). With one connection the workers are the
+/// only parallelism, and there they help (1M, `--jobs 1`: 1.16× the time without them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ParallelWorkers {
+    /// None when the audit reads on two or more connections, the server's setting on one.
+    #[default]
+    Auto,
+    /// The server's own `max_parallel_workers_per_gather`.
+    Server,
+    /// At most this many per query.
+    AtMost(u8),
+}
+
+impl ParallelWorkers {
+    /// What `Auto` means for an audit on `connections` connections; other values stay.
+    pub fn for_connections(self, connections: usize) -> Self {
+        match self {
+            ParallelWorkers::Auto if connections >= 2 => ParallelWorkers::AtMost(0),
+            ParallelWorkers::Auto => ParallelWorkers::Server,
+            decided => decided,
+        }
+    }
+
+    /// The value the transaction sets, if any (`Auto` not yet decided leaves the server's).
+    fn setting(self) -> Option<String> {
+        match self {
+            ParallelWorkers::AtMost(n) => Some(n.to_string()),
+            ParallelWorkers::Auto | ParallelWorkers::Server => None,
+        }
+    }
+}
+
+/// The flag's value: `auto`, `server`, or a number of workers.
+impl std::str::FromStr for ParallelWorkers {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "auto" => Ok(ParallelWorkers::Auto),
+            "server" => Ok(ParallelWorkers::Server),
+            n => match n.parse::<u8>() {
+                Ok(n) if n <= 64 => Ok(ParallelWorkers::AtMost(n)),
+                _ => Err("use auto, server, or a number of workers from 0 to 64".into()),
+            },
+        }
+    }
+}
+
+impl SnapshotOptions {
+    /// PostgreSQL settings for the whole transaction beyond its time limits and time zone:
+    /// (name, value) pairs for `SET LOCAL`.
+    fn transaction_settings(&self) -> Vec<(&'static str, String)> {
+        self.parallel_workers
+            .setting()
+            .map(|n| ("max_parallel_workers_per_gather", n))
+            .into_iter()
+            .collect()
+    }
 }
 
 impl Default for SnapshotOptions {
@@ -39,6 +108,7 @@ impl Default for SnapshotOptions {
             lock_timeout: Duration::from_secs(5),
             connect_timeout: Duration::from_secs(10),
             work_mem_mb: 32,
+            parallel_workers: ParallelWorkers::Auto,
         }
     }
 }
@@ -121,6 +191,11 @@ impl Snapshot {
                     ),
                     "SET LOCAL TimeZone = 'UTC'".to_owned(),
                 ],
+                options
+                    .transaction_settings()
+                    .into_iter()
+                    .map(|(setting, value)| format!("SET LOCAL {setting} = {value}"))
+                    .collect(),
             ]
             .concat(),
             // The SELECT starts the read transaction now, so every check sees the file as it
@@ -180,7 +255,8 @@ impl Snapshot {
     }
 
     /// Runs `load` with PostgreSQL planner settings changed for this query only (`SET LOCAL`,
-    /// then back to the server's defaults); other backends have no such settings.
+    /// then back to the transaction's values: the server's, or what the audit set for the
+    /// whole transaction); other backends have no such settings.
     pub async fn load_tuned<T: Row>(
         &mut self,
         query: BoundQuery,
@@ -200,9 +276,15 @@ impl Snapshot {
         // rolled back, which also undoes the SET LOCAL: resetting now would fail and give the
         // whole connection up, poisoning every later query.
         if rows.is_ok() {
+            let transaction = self.options.transaction_settings();
             let reset: Vec<String> = settings
                 .iter()
-                .map(|(setting, _)| format!("SET LOCAL {setting} TO DEFAULT"))
+                .map(|(setting, _)| {
+                    match transaction.iter().find(|(pinned, _)| pinned == setting) {
+                        Some((_, value)) => format!("SET LOCAL {setting} = {value}"),
+                        None => format!("SET LOCAL {setting} TO DEFAULT"),
+                    }
+                })
                 .collect();
             self.execute(&reset.join("; ")).await?;
         }
@@ -411,5 +493,38 @@ impl Tuning {
             Tuning::MoreMemory => vec![("work_mem", format!("'{work_mem_mb}MB'"))],
             Tuning::Serial => vec![("max_parallel_workers_per_gather", "0".to_owned())],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parallel_workers_are_off_on_two_connections_unless_the_user_says_otherwise() {
+        use ParallelWorkers::*;
+        let parse = |text: &str| text.parse::<ParallelWorkers>();
+        assert_eq!(parse("auto"), Ok(Auto));
+        assert_eq!(parse("server"), Ok(Server));
+        assert_eq!(parse("0"), Ok(AtMost(0)));
+        assert_eq!(parse("64"), Ok(AtMost(64)));
+        for wrong in ["65", "-1", "two", ""] {
+            assert!(parse(wrong).is_err(), "{wrong}");
+        }
+        assert_eq!(Auto.for_connections(2), AtMost(0));
+        assert_eq!(Auto.for_connections(1), Server);
+        assert_eq!(AtMost(3).for_connections(2), AtMost(3));
+        assert_eq!(Server.for_connections(4), Server);
+        let with = |parallel_workers| SnapshotOptions {
+            parallel_workers,
+            ..SnapshotOptions::default()
+        };
+        assert_eq!(
+            with(AtMost(0)).transaction_settings(),
+            [("max_parallel_workers_per_gather", "0".to_owned())]
+        );
+        assert!(with(Server).transaction_settings().is_empty());
+        // Not decided yet: the server's setting, never a guess.
+        assert!(with(Auto).transaction_settings().is_empty());
     }
 }
