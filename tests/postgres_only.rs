@@ -4,21 +4,28 @@ use crate::support::pg::{PgCluster, PgDb};
 use crate::support::report::without_time;
 use crate::support::{Fixture, TestDb, check};
 
+/// Puts a view of the first booking in the bookings table's place, its status the SQL
+/// expression `status`, evaluated when the audit reads it: coverage lists that value as the
+/// one status it saw, so a test reads the settings the audit's queries run under.
+fn status_reads(db: &PgDb, status: &str) {
+    db.exec(&format!(
+        "ALTER TABLE bookings_booking RENAME TO bookings_real;
+         CREATE VIEW bookings_booking AS
+         SELECT id, service_id, NULL::bigint AS service_session_id, {status} AS status, start_time
+         FROM bookings_real WHERE id = 1;"
+    ));
+}
+
 /// The audit's transaction is what the contract says: read only, repeatable read, UTC, named.
-/// A view in place of the bookings table reports the settings it runs under as its status.
 #[test]
 fn the_audit_runs_read_only_on_one_snapshot() {
     let Some(db) = PgDb::new() else { return };
     Fixture::clean().create(&db);
-    db.exec(
-        "ALTER TABLE bookings_booking RENAME TO bookings_real;
-         CREATE VIEW bookings_booking AS
-         SELECT id, service_id, NULL::bigint AS service_session_id,
-                current_setting('transaction_read_only') || '/' || current_setting('transaction_isolation')
-                || '/' || current_setting('TimeZone') || '/' || current_setting('application_name')
-                || '/' || current_setting('statement_timeout') || '/' || current_setting('lock_timeout') AS status,
-                start_time
-         FROM bookings_real WHERE id = 1;",
+    status_reads(
+        &db,
+        "current_setting('transaction_read_only') || '/' || current_setting('transaction_isolation')
+         || '/' || current_setting('TimeZone') || '/' || current_setting('application_name')
+         || '/' || current_setting('statement_timeout') || '/' || current_setting('lock_timeout')",
     );
     let run = check(
         &db.url(),
@@ -46,13 +53,7 @@ fn the_audit_runs_read_only_on_one_snapshot() {
 fn parallel_workers_follow_the_connections_and_the_flag() {
     let Some(db) = PgDb::new() else { return };
     Fixture::clean().create(&db);
-    db.exec(
-        "ALTER TABLE bookings_booking RENAME TO bookings_real;
-         CREATE VIEW bookings_booking AS
-         SELECT id, service_id, NULL::bigint AS service_session_id,
-                current_setting('max_parallel_workers_per_gather') AS status, start_time
-         FROM bookings_real WHERE id = 1;",
-    );
+    status_reads(&db, "current_setting('max_parallel_workers_per_gather')");
     let server: String = db
         .client()
         .query_one("SHOW max_parallel_workers_per_gather", &[])
