@@ -20,6 +20,7 @@ pub const FILES: &[(&str, &str)] = files![
     "booking_join.postgres.sql",
     "booking_join.sqlite.sql",
     "bookings_count.sql",
+    "bookings_id_range.sql",
     "bookings_profile.sql",
     "bookings_profile_lean.sql",
     "capacity_sample.sql",
@@ -218,7 +219,7 @@ mod tests {
             ),
             (
                 "booking_join",
-                &["booking_join"],
+                &["booking_join", "bookings_id_range"],
                 include_str!("checks/booking_join.rs"),
             ),
             (

@@ -613,7 +613,7 @@ impl TestDb for NullableDdl<'_> {
 /// `--jobs 2` reads a rollback-journal file (Django's default) on two connections, and a WAL
 /// file or one opened without locks on one (db::sharing: only a rollback journal's read lock
 /// keeps the file still for a second reader); either way the report is the one a single
-/// connection gives.
+/// connection gives, the booking join made in parts on two connections or whole on one.
 #[test]
 fn two_connections_read_a_rollback_journal_file_and_one_a_wal_file() {
     use crate::support::report::without_time;
@@ -632,6 +632,13 @@ fn two_connections_read_a_rollback_journal_file_and_one_a_wal_file() {
         assert!(
             two.stderr
                 .contains(&format!("snapshot open on {connections} connection(s)")),
+            "{url}, {mode}: {}",
+            two.stderr
+        );
+        // On two connections the booking join is made in parts that they share.
+        assert_eq!(
+            two.stderr.contains("booking join part(s)"),
+            connections == 2,
             "{url}, {mode}: {}",
             two.stderr
         );

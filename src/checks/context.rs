@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 
 use super::CheckId;
-use super::booking_join::JoinGroup;
+use super::booking_join::{JoinGroup, JoinParts};
 use super::profile::{BookingGroup, ProfileSource};
 use super::session_load::SessionLoad;
 use crate::db::types::IdRow;
@@ -42,16 +42,20 @@ pub enum CheckError {
 pub struct Shared {
     pub(super) bookings_profile: tokio::sync::OnceCell<Vec<BookingGroup>>,
     pub(super) booking_join: tokio::sync::OnceCell<Vec<JoinGroup>>,
+    /// The booking join's parts, where it is made in parts (SQLite on two connections).
+    pub(super) join_parts: JoinParts,
     pub(super) session_load: tokio::sync::OnceCell<SessionLoad>,
     /// Where the bookings profile comes from in this audit (issue 17).
     pub(super) profile_source: ProfileSource,
 }
 
 impl Shared {
-    /// The shared passes of an audit that runs `checks` (those the schema lets run).
-    pub fn for_checks(checks: &[CheckId]) -> Self {
+    /// The shared passes of an audit that runs `checks` (those the schema lets run) on
+    /// `connections` connections to `backend`.
+    pub fn for_checks(checks: &[CheckId], backend: BackendKind, connections: usize) -> Self {
         Shared {
             profile_source: ProfileSource::for_checks(checks),
+            join_parts: JoinParts::new(backend, connections),
             ..Shared::default()
         }
     }

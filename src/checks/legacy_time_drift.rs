@@ -22,6 +22,7 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[(TableRole::Bookings, &["start_time", "end_time"])],
     queries: &[
         "booking_join",
+        "bookings_id_range",
         "legacy_time_drift_sample",
         "legacy_time_drift_rows",
     ],

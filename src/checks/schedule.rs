@@ -25,10 +25,12 @@ pub enum Pass {
 }
 
 impl Pass {
-    fn made(self, shared: &Shared) -> bool {
+    /// Made, or open to one more connection: a booking join made in parts with a part no
+    /// connection has taken yet (see `booking_join`). A check that needs it does not wait.
+    fn made_or_open(self, shared: &Shared) -> bool {
         match self {
             Pass::BookingsProfile => shared.bookings_profile.initialized(),
-            Pass::BookingJoin => shared.booking_join.initialized(),
+            Pass::BookingJoin => shared.booking_join.initialized() || shared.join_parts.untaken(),
             Pass::SessionLoad => shared.session_load.initialized(),
         }
     }
@@ -96,7 +98,7 @@ impl Schedule {
     fn would_wait(&self, id: CheckId, shared: &Shared) -> bool {
         let source = shared.profile_source;
         passes(id, source).into_iter().any(|pass| {
-            !pass.made(shared)
+            !pass.made_or_open(shared)
                 && self
                     .running
                     .iter()
@@ -124,6 +126,7 @@ fn start_rank(id: CheckId) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::BackendKind;
 
     fn ids(schedule: &mut Schedule, shared: &Shared, n: usize) -> Vec<CheckId> {
         (0..n)
@@ -135,7 +138,7 @@ mod tests {
     /// the second does not then queue behind the load.
     #[test]
     fn a_connection_never_takes_a_check_that_waits_while_another_is_free_to_run() {
-        let shared = Shared::for_checks(CheckId::ALL);
+        let shared = Shared::for_checks(CheckId::ALL, BackendKind::Postgres, 2);
         let mut schedule = Schedule::new(CheckId::ALL);
         let first = ids(&mut schedule, &shared, 2);
         assert_eq!(first, [CheckId::Capacity, CheckId::DanglingSession]);
@@ -160,7 +163,7 @@ mod tests {
 
     #[test]
     fn a_finished_check_frees_its_passes_for_the_next() {
-        let shared = Shared::for_checks(CheckId::ALL);
+        let shared = Shared::for_checks(CheckId::ALL, BackendKind::Postgres, 2);
         let mut schedule = Schedule::new(&[
             CheckId::Capacity,
             CheckId::OrphanSessions,
@@ -178,6 +181,27 @@ mod tests {
         assert_eq!(schedule.take(&shared), None);
     }
 
+    /// SQLite on two connections makes the booking join in parts: a free connection takes a
+    /// check that reads the join while a part is left, and waits for none; once every part
+    /// is taken, it takes a check that needs no pass instead.
+    #[test]
+    fn a_join_in_parts_takes_help_until_every_part_is_taken() {
+        let shared = Shared::for_checks(CheckId::ALL, BackendKind::Sqlite, 2);
+        let mut schedule = Schedule::new(CheckId::ALL);
+        assert_eq!(
+            ids(&mut schedule, &shared, 2),
+            [CheckId::Capacity, CheckId::DanglingSession]
+        );
+        let (_, third) = schedule.take(&shared).unwrap();
+        assert!(
+            passes(third, ProfileSource::Join).contains(&Pass::BookingJoin),
+            "{third}"
+        );
+        while shared.join_parts.take().is_some() {}
+        let (_, fourth) = schedule.take(&shared).unwrap();
+        assert_eq!(fourth, CheckId::DuplicateTimes);
+    }
+
     /// The migration guide's three checks on two connections: the costliest first.
     #[test]
     fn the_guide_checks_start_with_duplicate_times() {
@@ -186,7 +210,7 @@ mod tests {
             CheckId::TypeDistribution,
             CheckId::DuplicateTimes,
         ];
-        let shared = Shared::for_checks(&checks);
+        let shared = Shared::for_checks(&checks, BackendKind::Postgres, 2);
         let mut schedule = Schedule::new(&checks);
         assert_eq!(
             ids(&mut schedule, &shared, 3),

@@ -18,6 +18,7 @@ pub const SPEC: CheckSpec = CheckSpec {
     skip_without: &[],
     queries: &[
         "booking_join",
+        "bookings_id_range",
         "service_mismatch",
         "service_mismatch_sample",
     ],
