@@ -8,9 +8,11 @@
 -- The inner subqueries carry LIMIT -1 so SQLite does not flatten them and evaluate each
 -- julianday() once per reference.
 -- On two or more connections the join is made in parts, the bookings with ids from :id_from
--- through :id_through (bookings_id_range.sql gives the ends), each part taken by whichever
--- connection is free and the parts' groups added up; on one connection the range is every
--- id. Nothing is counted twice: each id falls in exactly one range.
+-- through :id_through (:part_key is b."id" then; bookings_id_range.sql gives the ends), each
+-- part taken by whichever connection is free and the parts' groups added up. Nothing is
+-- counted twice: each id falls in exactly one range. Made whole, :part_key is the number 0
+-- and the range every 64-bit integer: a test that holds for every booking, whatever its id
+-- (text ids included), and that SQLite evaluates once.
 SELECT n.has_session AS has_session,
        n.status AS status,
        (n.effective_start IS NULL) AS start_missing,
@@ -58,7 +60,7 @@ FROM (
                     WHEN typeof(:legacy_end) = 'text' AND length(:legacy_end) >= 19 THEN julianday(:legacy_end) END AS own_be
         FROM :"bookings" AS b
         LEFT JOIN :"sessions" AS s ON s.id = b.service_session_id
-        WHERE b.id BETWEEN :id_from AND :id_through
+        WHERE :part_key BETWEEN :id_from AND :id_through
         LIMIT -1
     ) AS t
     LIMIT -1

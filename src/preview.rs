@@ -36,7 +36,8 @@ pub fn planned_queries(
     let tolerance = settings.check(CheckId::LegacyTimeDrift).tolerance_seconds as i64;
     let bindings = audit_bindings(settings, schema, backend)
         .int("tolerance_seconds", tolerance)
-        // The whole booking join: the audit's parts are ranges of these (SQLite only).
+        // The whole booking join (SQLite: see booking_join.sqlite.sql).
+        .int("part_key", 0)
         .int("id_from", i64::MIN)
         .int("id_through", i64::MAX)
         .ints("sample_ids", &[0]);

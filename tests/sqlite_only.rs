@@ -652,3 +652,51 @@ fn two_connections_read_a_rollback_journal_file_and_one_a_wal_file() {
         );
     }
 }
+
+/// A bookings table whose key is not SQLite's rowid can hold ids that are not integers (a
+/// UUID key is text; nothing stops a REAL). The booking join counts them whether it is made
+/// whole or in parts: a text id makes the tool join whole from the start, and a REAL id
+/// between two integer ones, which no part's range holds, is found missing from the parts'
+/// count and the join made whole. Either way the report is the one a single connection gives.
+#[test]
+fn bookings_whose_ids_are_not_integers_are_joined_all_the_same() {
+    use crate::support::report::without_time;
+    for (kind, id, parts_tried) in [("REAL", "1.5", true), ("text", "'a-uuid'", false)] {
+        let db = SqliteDb::new();
+        Fixture::with_a_few_findings().create(&db);
+        let before = check(&db.url(), &["--format", "json", "--jobs", "1"]);
+        // The same table without its INTEGER PRIMARY KEY, and one more booking: a copy of the
+        // first, under an id that is not an integer.
+        db.exec(&format!(
+            "CREATE TABLE bookings_copy AS SELECT * FROM bookings_booking;
+             DROP TABLE bookings_booking;
+             ALTER TABLE bookings_copy RENAME TO bookings_booking;
+             INSERT INTO bookings_booking SELECT * FROM bookings_booking
+                 WHERE id = (SELECT MIN(id) FROM bookings_booking);
+             UPDATE bookings_booking SET id = {id} WHERE rowid = last_insert_rowid();"
+        ));
+        let one = check(&db.url(), &["--format", "json", "--jobs", "1"]);
+        let two = check(&db.url(), &["--format", "json", "--jobs", "2", "-v"]);
+        let total =
+            |run: &crate::support::Run| run.json().check("coverage").metric("total_bookings");
+        assert_eq!(total(&one), total(&before) + 1, "{kind}: {}", one.stdout);
+        assert_eq!(
+            (two.code, without_time(&two.stdout)),
+            (one.code, without_time(&one.stdout)),
+            "{kind}: {}",
+            two.stderr
+        );
+        assert_eq!(
+            two.stderr.contains("booking join part(s)"),
+            parts_tried,
+            "{kind}: {}",
+            two.stderr
+        );
+        assert_eq!(
+            two.stderr.contains("joining them whole"),
+            parts_tried,
+            "{kind}: {}",
+            two.stderr
+        );
+    }
+}

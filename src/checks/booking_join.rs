@@ -92,8 +92,9 @@ pub struct JoinParts {
     count: usize,
     /// The next part no connection has taken.
     next: AtomicUsize,
-    /// The first and last booking id (none in an empty table).
-    ids: OnceCell<Option<(i64, i64)>>,
+    /// The first and last booking id and the number of bookings (none in an empty table, or
+    /// when an end is not an integer).
+    ids: OnceCell<Option<(i64, i64, i64)>>,
     groups: Vec<OnceCell<Vec<JoinGroup>>>,
 }
 
@@ -139,10 +140,20 @@ fn part_range(first: i64, last: i64, part: usize, count: usize) -> Option<(i64, 
 
 #[derive(QueryableByName)]
 struct IdRange {
-    #[diesel(sql_type = Nullable<BigInt>)]
-    first_id: Option<i64>,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    last_id: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    first_id: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    last_id: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    bookings: i64,
+}
+
+impl IdRange {
+    /// The ends as integers, and the count; none unless both ends are integers.
+    fn integers(&self) -> Option<(i64, i64, i64)> {
+        let int = |text: &Option<String>| text.as_deref()?.parse::<i64>().ok();
+        Some((int(&self.first_id)?, int(&self.last_id)?, self.bookings))
+    }
 }
 
 /// The join's groups, read on first use.
@@ -153,39 +164,27 @@ pub async fn booking_join(ctx: &mut CheckContext<'_>) -> Result<Vec<JoinGroup>, 
     }
     let parts = &shared.join_parts;
     if parts.count <= 1 {
-        let groups = shared
-            .booking_join
-            .get_or_try_init(|| part(ctx, i64::MIN, i64::MAX))
-            .await?;
-        return Ok(groups.clone());
+        return whole(ctx).await;
     }
     let ids = parts
         .ids
         .get_or_try_init(|| async {
             let rows: Vec<IdRange> = ctx.load(sql!(ctx, "bookings_id_range")).await?;
-            Ok::<_, CheckError>(
-                rows.into_iter()
-                    .next()
-                    .and_then(|r| r.first_id.zip(r.last_id)),
-            )
+            Ok::<_, CheckError>(rows.first().and_then(IdRange::integers))
         })
         .await?;
-    let Some((first, last)) = *ids else {
-        // No booking: one query answers with the groups an empty join has (none).
-        let groups = shared
-            .booking_join
-            .get_or_try_init(|| part(ctx, i64::MIN, i64::MAX))
-            .await?;
-        return Ok(groups.clone());
+    // No booking, or ids that are not integers: the join in one query.
+    let Some((first, last, bookings)) = *ids else {
+        return whole(ctx).await;
     };
     // The parts nobody has taken first; then every part, which waits for one another
     // connection is making, or makes it again if that one failed.
     let mut took = Vec::new();
     while let Some(taken) = parts.take() {
         took.push(taken);
-        if let Some((from, through)) = part_range(first, last, taken, parts.count) {
+        if let Some(range) = part_range(first, last, taken, parts.count) {
             parts.groups[taken]
-                .get_or_try_init(|| part(ctx, from, through))
+                .get_or_try_init(|| part(ctx, Some(range)))
                 .await?;
         }
     }
@@ -198,11 +197,21 @@ pub async fn booking_join(ctx: &mut CheckContext<'_>) -> Result<Vec<JoinGroup>, 
     }
     let mut made = Vec::with_capacity(parts.count);
     for (index, cell) in parts.groups.iter().enumerate() {
-        if let Some((from, through)) = part_range(first, last, index, parts.count) {
-            made.push(cell.get_or_try_init(|| part(ctx, from, through)).await?);
+        if let Some(range) = part_range(first, last, index, parts.count) {
+            made.push(cell.get_or_try_init(|| part(ctx, Some(range))).await?);
         }
     }
     let groups = added_up(made.into_iter().flatten());
+    // A booking whose id is no integer between two integer ones is in no part: never leave
+    // it out of the counts.
+    let joined = total(&groups, |g| g.bookings);
+    if joined != bookings {
+        tracing::info!(
+            "{}: the booking join's parts hold {joined} of {bookings} bookings (ids that are not integers): joining them whole",
+            ctx.id
+        );
+        return whole(ctx).await;
+    }
     Ok(shared
         .booking_join
         .get_or_init(|| async { groups })
@@ -210,12 +219,21 @@ pub async fn booking_join(ctx: &mut CheckContext<'_>) -> Result<Vec<JoinGroup>, 
         .clone())
 }
 
-/// The join of the bookings with ids in `from..=through` (all of them on PostgreSQL and
-/// MySQL, whose templates take no range).
+/// The join made in one query, once per audit.
+async fn whole(ctx: &mut CheckContext<'_>) -> Result<Vec<JoinGroup>, CheckError> {
+    let shared = ctx.shared;
+    let groups = shared
+        .booking_join
+        .get_or_try_init(|| part(ctx, None))
+        .await?;
+    Ok(groups.clone())
+}
+
+/// The join of the bookings with ids in `range` (`from..=through`), or of every booking
+/// (PostgreSQL's and MySQL's templates take no range).
 async fn part(
     ctx: &mut CheckContext<'_>,
-    from: i64,
-    through: i64,
+    range: Option<(i64, i64)>,
 ) -> Result<Vec<JoinGroup>, CheckError> {
     // The drift tolerance is legacy-time-drift's setting; the other checks do not read drift.
     let tolerance = ctx
@@ -223,9 +241,17 @@ async fn part(
         .check(CheckId::LegacyTimeDrift)
         .tolerance_seconds as i64;
     ctx.load_with(sql!(ctx, "booking_join"), |b| {
-        b.int("tolerance_seconds", tolerance)
-            .int("id_from", from)
-            .int("id_through", through)
+        let b = b.int("tolerance_seconds", tolerance);
+        match range {
+            Some((from, through)) => b
+                .column("part_key", "b", "id", true)
+                .int("id_from", from)
+                .int("id_through", through),
+            None => b
+                .int("part_key", 0)
+                .int("id_from", i64::MIN)
+                .int("id_through", i64::MAX),
+        }
     })
     .await
 }
