@@ -1,13 +1,8 @@
--- The booking join's parts (SQLite on two or more connections only; the other backends
--- make the join whole): the first and last booking id, which booking_join.sqlite.sql's parts
--- divide into ranges that each connection takes as it comes free, and how many bookings
--- there are. One MIN and one MAX per subquery, so SQLite reads each off an end of the
--- table's b-tree instead of scanning it. Read as text: an id that is not an integer (a UUID
--- key, say) makes the tool join the bookings whole; and if the parts' bookings do not add up
--- to the count (a non-integer id between two integer ones), so does it.
--- CAST AS CHAR is text in SQLite (its CHAR type has text affinity) and in MySQL/MariaDB.
--- Run by hand: session-audit sql --backend sqlite dangling-session > audit.sql; then \
---   sqlite3 -readonly db.sqlite3 < audit.sql
-SELECT CAST((SELECT MIN(b.id) FROM :"bookings" AS b) AS CHAR) AS first_id,
-       CAST((SELECT MAX(b.id) FROM :"bookings" AS b) AS CHAR) AS last_id,
-       (SELECT COUNT(*) FROM :"bookings" AS b) AS bookings
+-- The booking join's parts (SQLite on two or more connections, when the bookings' id is the
+-- table's rowid; the other backends make the join whole): the first and last booking id,
+-- which booking_join.sqlite.sql's parts divide into ranges that each connection takes as it
+-- comes free. One MIN and one MAX per subquery, so SQLite reads each off an end of the
+-- table's b-tree instead of scanning it.
+-- Run by hand: psql -v bookings=bookings_booking -f queries/bookings_id_range.sql
+SELECT (SELECT MIN(b.id) FROM :"bookings" AS b) AS first_id,
+       (SELECT MAX(b.id) FROM :"bookings" AS b) AS last_id

@@ -20,7 +20,6 @@ pub const FILES: &[(&str, &str)] = files![
     "booking_join.postgres.sql",
     "booking_join.sqlite.sql",
     "bookings_count.sql",
-    "bookings_id_range.postgres.sql",
     "bookings_id_range.sql",
     "bookings_profile.sql",
     "bookings_profile_lean.sql",

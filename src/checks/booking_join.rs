@@ -10,7 +10,9 @@
 //! each connection takes as it comes free, their groups then added up: the join is SQLite's
 //! longest query by far (a lookup of each booking's session), and whole it kept one connection
 //! busy for seconds after the other had run everything else. A part costs what its share of
-//! the bookings costs, since each booking finds its session through the primary key.
+//! the bookings costs, since each booking finds its session through the primary key. Only
+//! where the bookings' id is the table's rowid (Django's `integer PRIMARY KEY`), which SQLite
+//! keeps an integer: a range of integers would leave out a text or REAL id of another key.
 //! PostgreSQL hashes every session for the join, once per query, so there it stays whole.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -20,7 +22,8 @@ use diesel::sql_types::{BigInt, Bool, Nullable, Text};
 use tokio::sync::OnceCell;
 
 use super::{CheckContext, CheckError, CheckId, sql};
-use crate::settings::TableRole;
+use crate::db::{BackendKind, Schema};
+use crate::settings::{AuditSettings, TableRole};
 
 /// What the join reads: every check that takes its numbers from it needs these columns (the
 /// legacy start/end times are read where they exist and NULL otherwise).
@@ -92,20 +95,33 @@ pub struct JoinParts {
     count: usize,
     /// The next part no connection has taken.
     next: AtomicUsize,
-    /// The first and last booking id and the number of bookings (none in an empty table, or
-    /// when an end is not an integer).
-    ids: OnceCell<Option<(i64, i64, i64)>>,
+    /// The first and last booking id (none in an empty table).
+    ids: OnceCell<Option<(i64, i64)>>,
     groups: Vec<OnceCell<Vec<JoinGroup>>>,
 }
 
+/// How many parts the join is made in on `connections` connections to `backend`: several on
+/// SQLite when the bookings' id is the rowid (the schema reads it as generated: an INTEGER
+/// PRIMARY KEY), else one.
+pub fn parts(
+    backend: BackendKind,
+    connections: usize,
+    schema: &Schema,
+    settings: &AuditSettings,
+) -> usize {
+    let rowid = schema
+        .column(settings.table(TableRole::Bookings), "id")
+        .is_some_and(|id| id.generated);
+    if backend == BackendKind::Sqlite && connections >= 2 && rowid {
+        PARTS
+    } else {
+        1
+    }
+}
+
 impl JoinParts {
-    /// The join for an audit on `backend` with `connections` connections.
-    pub fn new(backend: crate::db::BackendKind, connections: usize) -> Self {
-        let count = if backend == crate::db::BackendKind::Sqlite && connections >= 2 {
-            PARTS
-        } else {
-            1
-        };
+    /// The join in `count` parts (1: whole).
+    pub fn new(count: usize) -> Self {
         JoinParts {
             count,
             groups: (0..count).map(|_| OnceCell::new()).collect(),
@@ -140,20 +156,10 @@ fn part_range(first: i64, last: i64, part: usize, count: usize) -> Option<(i64, 
 
 #[derive(QueryableByName)]
 struct IdRange {
-    #[diesel(sql_type = Nullable<Text>)]
-    first_id: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    last_id: Option<String>,
-    #[diesel(sql_type = BigInt)]
-    bookings: i64,
-}
-
-impl IdRange {
-    /// The ends as integers, and the count; none unless both ends are integers.
-    fn integers(&self) -> Option<(i64, i64, i64)> {
-        let int = |text: &Option<String>| text.as_deref()?.parse::<i64>().ok();
-        Some((int(&self.first_id)?, int(&self.last_id)?, self.bookings))
-    }
+    #[diesel(sql_type = Nullable<BigInt>)]
+    first_id: Option<i64>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    last_id: Option<i64>,
 }
 
 /// The join's groups, read on first use.
@@ -170,11 +176,11 @@ pub async fn booking_join(ctx: &mut CheckContext<'_>) -> Result<Vec<JoinGroup>, 
         .ids
         .get_or_try_init(|| async {
             let rows: Vec<IdRange> = ctx.load(sql!(ctx, "bookings_id_range")).await?;
-            Ok::<_, CheckError>(rows.first().and_then(IdRange::integers))
+            Ok::<_, CheckError>(rows.first().and_then(|r| r.first_id.zip(r.last_id)))
         })
         .await?;
-    // No booking, or ids that are not integers: the join in one query.
-    let Some((first, last, bookings)) = *ids else {
+    // No booking: the join in one query.
+    let Some((first, last)) = *ids else {
         return whole(ctx).await;
     };
     // The parts nobody has taken first; then every part, which waits for one another
@@ -202,16 +208,6 @@ pub async fn booking_join(ctx: &mut CheckContext<'_>) -> Result<Vec<JoinGroup>, 
         }
     }
     let groups = added_up(made.into_iter().flatten());
-    // A booking whose id is no integer between two integer ones is in no part: never leave
-    // it out of the counts.
-    let joined = total(&groups, |g| g.bookings);
-    if joined != bookings {
-        tracing::info!(
-            "{}: the booking join's parts hold {joined} of {bookings} bookings (ids that are not integers): joining them whole",
-            ctx.id
-        );
-        return whole(ctx).await;
-    }
     Ok(shared
         .booking_join
         .get_or_init(|| async { groups })

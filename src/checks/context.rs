@@ -50,12 +50,12 @@ pub struct Shared {
 }
 
 impl Shared {
-    /// The shared passes of an audit that runs `checks` (those the schema lets run) on
-    /// `connections` connections to `backend`.
-    pub fn for_checks(checks: &[CheckId], backend: BackendKind, connections: usize) -> Self {
+    /// The shared passes of an audit that runs `checks` (those the schema lets run), the
+    /// booking join made in `join_parts` parts (see `booking_join::parts`).
+    pub fn for_checks(checks: &[CheckId], join_parts: usize) -> Self {
         Shared {
             profile_source: ProfileSource::for_checks(checks),
-            join_parts: JoinParts::new(backend, connections),
+            join_parts: JoinParts::new(join_parts),
             ..Shared::default()
         }
     }

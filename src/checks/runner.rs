@@ -32,7 +32,8 @@ pub async fn run_checks(
         .copied()
         .filter(|id| matches!(preflight(*id, schema, settings), Preflight::Run))
         .collect();
-    let shared = Shared::for_checks(&runnable, backend, snapshots.len());
+    let parts = super::booking_join::parts(backend, snapshots.len(), schema, settings);
+    let shared = Shared::for_checks(&runnable, parts);
     // One worker per snapshot takes the next check the schedule gives it: a slow check
     // occupies one connection while the others go on. Results keep the checks' fixed order.
     let schedule = Mutex::new(Schedule::new(checks));

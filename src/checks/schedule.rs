@@ -126,7 +126,6 @@ fn start_rank(id: CheckId) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::BackendKind;
 
     fn ids(schedule: &mut Schedule, shared: &Shared, n: usize) -> Vec<CheckId> {
         (0..n)
@@ -138,7 +137,7 @@ mod tests {
     /// the second does not then queue behind the load.
     #[test]
     fn a_connection_never_takes_a_check_that_waits_while_another_is_free_to_run() {
-        let shared = Shared::for_checks(CheckId::ALL, BackendKind::Postgres, 2);
+        let shared = Shared::for_checks(CheckId::ALL, 1);
         let mut schedule = Schedule::new(CheckId::ALL);
         let first = ids(&mut schedule, &shared, 2);
         assert_eq!(first, [CheckId::Capacity, CheckId::DanglingSession]);
@@ -163,7 +162,7 @@ mod tests {
 
     #[test]
     fn a_finished_check_frees_its_passes_for_the_next() {
-        let shared = Shared::for_checks(CheckId::ALL, BackendKind::Postgres, 2);
+        let shared = Shared::for_checks(CheckId::ALL, 1);
         let mut schedule = Schedule::new(&[
             CheckId::Capacity,
             CheckId::OrphanSessions,
@@ -181,12 +180,12 @@ mod tests {
         assert_eq!(schedule.take(&shared), None);
     }
 
-    /// SQLite on two connections makes the booking join in parts: a free connection takes a
+    /// A booking join in parts (SQLite on two connections): a free connection takes a
     /// check that reads the join while a part is left, and waits for none; once every part
     /// is taken, it takes a check that needs no pass instead.
     #[test]
     fn a_join_in_parts_takes_help_until_every_part_is_taken() {
-        let shared = Shared::for_checks(CheckId::ALL, BackendKind::Sqlite, 2);
+        let shared = Shared::for_checks(CheckId::ALL, 8);
         let mut schedule = Schedule::new(CheckId::ALL);
         assert_eq!(
             ids(&mut schedule, &shared, 2),
@@ -210,7 +209,7 @@ mod tests {
             CheckId::TypeDistribution,
             CheckId::DuplicateTimes,
         ];
-        let shared = Shared::for_checks(&checks, BackendKind::Postgres, 2);
+        let shared = Shared::for_checks(&checks, 1);
         let mut schedule = Schedule::new(&checks);
         assert_eq!(
             ids(&mut schedule, &shared, 3),
