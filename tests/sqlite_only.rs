@@ -656,40 +656,116 @@ fn two_connections_read_a_rollback_journal_file_and_one_a_wal_file() {
 /// A bookings table whose key is not SQLite's rowid can hold ids that are not integers (a
 /// UUID key is text; nothing stops a REAL), which a range of integers would leave out. There
 /// the booking join is made whole on two connections too, and counts them: the report is the
-/// one a single connection gives, the extra booking included.
+/// one a single connection gives, the extra booking included. An `INTEGER PRIMARY KEY` is the
+/// rowid only in a rowid table and only in ascending order (SQLite's "ROWIDs and the INTEGER
+/// PRIMARY KEY"), so the shapes tried include two that look like one and are not. Django's
+/// own table, whose key is the rowid, is joined in parts.
 #[test]
 fn bookings_whose_ids_are_not_integers_are_joined_all_the_same() {
     use crate::support::report::without_time;
-    for (kind, id) in [("REAL", "1.5"), ("text", "'a-uuid'")] {
-        let db = SqliteDb::new();
-        Fixture::with_a_few_findings().create(&db);
-        let before = check(&db.url(), &["--format", "json", "--jobs", "1"]);
-        // The same table without its INTEGER PRIMARY KEY, and one more booking: a copy of the
-        // first, under an id that is not an integer.
-        db.exec(&format!(
-            "CREATE TABLE bookings_copy AS SELECT * FROM bookings_booking;
-             DROP TABLE bookings_booking;
-             ALTER TABLE bookings_copy RENAME TO bookings_booking;
-             INSERT INTO bookings_booking SELECT * FROM bookings_booking
-                 WHERE id = (SELECT MIN(id) FROM bookings_booking);
-             UPDATE bookings_booking SET id = {id} WHERE rowid = last_insert_rowid();"
-        ));
-        let one = check(&db.url(), &["--format", "json", "--jobs", "1"]);
-        let two = check(&db.url(), &["--format", "json", "--jobs", "2", "-v"]);
-        let total =
-            |run: &crate::support::Run| run.json().check("coverage").metric("total_bookings");
-        assert_eq!(total(&one), total(&before) + 1, "{kind}: {}", one.stdout);
-        assert_eq!(
-            (two.code, without_time(&two.stdout)),
-            (one.code, without_time(&one.stdout)),
-            "{kind}: {}",
-            two.stderr
-        );
-        assert!(
-            two.stderr.contains("snapshot open on 2 connection(s)")
-                && !two.stderr.contains("booking join part(s)"),
-            "{kind}: {}",
-            two.stderr
-        );
+    let django_table = crate::support::django::ddl(crate::support::Backend::Sqlite)
+        .lines()
+        .find(|line| line.starts_with("CREATE TABLE \"bookings_booking\""))
+        .expect("Django's DDL creates bookings_booking");
+    let key = "PRIMARY KEY AUTOINCREMENT";
+    assert!(
+        django_table.contains(key),
+        "Django's DDL changed: {django_table}"
+    );
+    let like_django = |key_as: &str, table_options: &str| {
+        let create = django_table
+            .replace(key, key_as)
+            .replace("\"bookings_booking\"", "bookings_new");
+        let create = create.trim_end().trim_end_matches(';');
+        format!(
+            "{create}{table_options};\nINSERT INTO bookings_new SELECT * FROM bookings_booking;"
+        )
+    };
+    let shapes = [
+        (
+            "no primary key",
+            "CREATE TABLE bookings_new AS SELECT * FROM bookings_booking;".to_string(),
+        ),
+        (
+            "INTEGER PRIMARY KEY DESC",
+            like_django("PRIMARY KEY DESC", ""),
+        ),
+        (
+            "WITHOUT ROWID",
+            like_django("PRIMARY KEY", " WITHOUT ROWID"),
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("session-audit.toml");
+    std::fs::write(&config, crate::support::django::CONFIG).unwrap();
+    let config = config.to_string_lossy();
+    let audit = |db: &SqliteDb, jobs: &str| {
+        check(
+            &db.url(),
+            &[
+                "--config", &config, "--format", "json", "--jobs", jobs, "-v",
+            ],
+        )
+    };
+    // A few findings: a booking without a session, one whose legacy time drifted.
+    let platform = |db: &SqliteDb| {
+        crate::support::django::create(
+            db,
+            &[
+                (10, 1, None, "confirmed", Some((3, 9))),
+                (11, 2, Some(2), "confirmed", Some((2, 10))),
+            ],
+        )
+    };
+
+    let db = SqliteDb::new();
+    platform(&db);
+    let as_django_made_it = audit(&db, "2");
+    assert!(as_django_made_it.code <= 1, "{}", as_django_made_it.stderr);
+    assert!(
+        as_django_made_it.stderr.contains("booking join part(s)"),
+        "{}",
+        as_django_made_it.stderr
+    );
+
+    for (shape, create) in shapes {
+        for (kind, id) in [("REAL", "1.5"), ("text", "'a-uuid'")] {
+            let db = SqliteDb::new();
+            platform(&db);
+            let before = audit(&db, "1");
+            // The same bookings in a table of that shape, and one more: a copy of the first,
+            // under an id that is not an integer.
+            db.exec(&format!(
+                "{create}
+                 DROP TABLE bookings_booking;
+                 ALTER TABLE bookings_new RENAME TO bookings_booking;
+                 CREATE TEMP TABLE one AS SELECT * FROM bookings_booking
+                     WHERE id = (SELECT MIN(id) FROM bookings_booking);
+                 UPDATE one SET id = {id};
+                 INSERT INTO bookings_booking SELECT * FROM one;"
+            ));
+            let one = audit(&db, "1");
+            let two = audit(&db, "2");
+            let total =
+                |run: &crate::support::Run| run.json().check("coverage").metric("total_bookings");
+            assert_eq!(
+                total(&one),
+                total(&before) + 1,
+                "{shape}, {kind}: {}",
+                one.stdout
+            );
+            assert_eq!(
+                (two.code, without_time(&two.stdout)),
+                (one.code, without_time(&one.stdout)),
+                "{shape}, {kind}: {}",
+                two.stderr
+            );
+            assert!(
+                two.stderr.contains("snapshot open on 2 connection(s)")
+                    && !two.stderr.contains("booking join part(s)"),
+                "{shape}, {kind}: {}",
+                two.stderr
+            );
+        }
     }
 }
