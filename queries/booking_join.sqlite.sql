@@ -9,7 +9,7 @@
 -- julianday() once per reference.
 -- On two or more connections, when the bookings' id is the table's rowid (always an
 -- integer), the join is made in parts, the bookings with ids from :id_from through
--- :id_through (:part_key is b."id" then; bookings_id_range.sql gives the ends), each
+-- :id_through (:part_key is b."id" then; bookings_id_range.sqlite.sql gives the ends), each
 -- part taken by whichever connection is free and the parts' groups added up. Nothing is
 -- counted twice: each id falls in exactly one range. Made whole, :part_key is the number 0
 -- and the range every 64-bit integer: a test that holds for every booking, whatever its id
