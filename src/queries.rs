@@ -254,8 +254,7 @@ mod tests {
                 ] {
                     // The booking join's id range serves only SQLite's join in parts
                     // (checks/booking_join.rs), so `sql` and `explain` show it nowhere else.
-                    let runs_here =
-                        !SQLITE_ONLY.contains(name) || backend == BackendKind::Sqlite;
+                    let runs_here = !SQLITE_ONLY.contains(name) || backend == BackendKind::Sqlite;
                     assert_eq!(
                         template(name, backend).is_some(),
                         runs_here,
