@@ -3,6 +3,7 @@
 
 use crate::checks::audit_bindings;
 use crate::checks::runner::columns_read_from;
+use crate::checks::with_join_range;
 use crate::db::{BackendKind, Schema};
 use crate::queries::template;
 use crate::settings::{AuditSettings, TableRole};
@@ -34,13 +35,11 @@ pub fn planned_queries(
     checks: &[CheckId],
 ) -> Result<Vec<PlannedQuery>, TemplateError> {
     let tolerance = settings.check(CheckId::LegacyTimeDrift).tolerance_seconds as i64;
-    let bindings = audit_bindings(settings, schema, backend)
-        .int("tolerance_seconds", tolerance)
-        // The whole booking join (SQLite: see booking_join.sqlite.sql).
-        .int("part_key", 0)
-        .int("id_from", i64::MIN)
-        .int("id_through", i64::MAX)
-        .ints("sample_ids", &[0]);
+    let bindings = with_join_range(
+        audit_bindings(settings, schema, backend).int("tolerance_seconds", tolerance),
+        None,
+    )
+    .ints("sample_ids", &[0]);
     let mut seen: Vec<&'static str> = Vec::new();
     let mut planned = Vec::new();
     for &check in checks {

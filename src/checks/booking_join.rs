@@ -24,6 +24,7 @@ use tokio::sync::OnceCell;
 use super::{CheckContext, CheckError, CheckId, sql};
 use crate::db::{BackendKind, Schema};
 use crate::settings::{AuditSettings, TableRole};
+use crate::sql::Bindings;
 
 /// What the join reads: every check that takes its numbers from it needs these columns (the
 /// legacy start/end times are read where they exist and NULL otherwise).
@@ -102,7 +103,7 @@ pub struct JoinParts {
 
 /// How many parts the join is made in on `connections` connections to `backend`: several on
 /// SQLite when the bookings' id is the rowid (the schema reads it as generated: an INTEGER
-/// PRIMARY KEY), else one.
+/// PRIMARY KEY that SQLite does not index apart, see schema.sqlite.sql), else one.
 pub fn parts(
     backend: BackendKind,
     connections: usize,
@@ -183,12 +184,15 @@ pub async fn booking_join(ctx: &mut CheckContext<'_>) -> Result<Vec<JoinGroup>, 
     let Some((first, last)) = *ids else {
         return whole(ctx).await;
     };
+    let ranges: Vec<Option<(i64, i64)>> = (0..parts.count)
+        .map(|index| part_range(first, last, index, parts.count))
+        .collect();
     // The parts nobody has taken first; then every part, which waits for one another
     // connection is making, or makes it again if that one failed.
     let mut took = Vec::new();
     while let Some(taken) = parts.take() {
         took.push(taken);
-        if let Some(range) = part_range(first, last, taken, parts.count) {
+        if let Some(range) = ranges[taken] {
             parts.groups[taken]
                 .get_or_try_init(|| part(ctx, Some(range)))
                 .await?;
@@ -202,8 +206,8 @@ pub async fn booking_join(ctx: &mut CheckContext<'_>) -> Result<Vec<JoinGroup>, 
         );
     }
     let mut made = Vec::with_capacity(parts.count);
-    for (index, cell) in parts.groups.iter().enumerate() {
-        if let Some(range) = part_range(first, last, index, parts.count) {
+    for (cell, range) in parts.groups.iter().zip(&ranges) {
+        if let Some(range) = *range {
             made.push(cell.get_or_try_init(|| part(ctx, Some(range))).await?);
         }
     }
@@ -237,19 +241,25 @@ async fn part(
         .check(CheckId::LegacyTimeDrift)
         .tolerance_seconds as i64;
     ctx.load_with(sql!(ctx, "booking_join"), |b| {
-        let b = b.int("tolerance_seconds", tolerance);
-        match range {
-            Some((from, through)) => b
-                .column("part_key", "b", "id", true)
-                .int("id_from", from)
-                .int("id_through", through),
-            None => b
-                .int("part_key", 0)
-                .int("id_from", i64::MIN)
-                .int("id_through", i64::MAX),
-        }
+        with_join_range(b.int("tolerance_seconds", tolerance), range)
     })
     .await
+}
+
+/// Binds the join's range (booking_join.sqlite.sql): a part's ids, `b."id" BETWEEN from AND
+/// through`; or, for the whole join, `0 BETWEEN` every 64-bit integer, which holds for every
+/// booking whatever its id. `session-audit sql` and `explain` show the whole join.
+pub fn with_join_range(bindings: Bindings, range: Option<(i64, i64)>) -> Bindings {
+    match range {
+        Some((from, through)) => bindings
+            .column("part_key", "b", "id", true)
+            .int("id_from", from)
+            .int("id_through", through),
+        None => bindings
+            .int("part_key", 0)
+            .int("id_from", i64::MIN)
+            .int("id_through", i64::MAX),
+    }
 }
 
 /// The parts' groups as the whole join gives them: one per key, its counts added up, in the

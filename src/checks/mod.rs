@@ -13,6 +13,7 @@ pub mod runner;
 mod schedule;
 mod session_load;
 
+pub use booking_join::with_join_range;
 pub use context::{
     CheckContext, CheckError, Offenders, Shared, audit_bindings, empty_table, soft_delete,
 };
