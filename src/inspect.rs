@@ -98,10 +98,7 @@ pub async fn explain(args: &ExplainArgs) -> Result<u8, AuditError> {
     let plan = CheckPlan::connecting(&args.connect, Some(&args.select))?;
     // One connection plans, under the settings the audit's connections would have.
     let connections = crate::audit::connections(plan.jobs, plan.checks.len());
-    let options = crate::db::SnapshotOptions {
-        parallel_workers: plan.options.parallel_workers.for_connections(connections),
-        ..plan.options
-    };
+    let options = plan.options.on_connections(connections);
     let mut reading = Reading::open(&plan.url, options, 1, &plan.settings.renames()).await?;
     let schema = reading.schema.clone();
     let snapshot = reading.first()?;

@@ -36,10 +36,7 @@ impl Snapshot {
         jobs: usize,
     ) -> Result<Vec<Self>, AuditError> {
         // Every connection of the audit runs its transaction with the same settings.
-        let options = SnapshotOptions {
-            parallel_workers: options.parallel_workers.for_connections(jobs),
-            ..options
-        };
+        let options = options.on_connections(jobs);
         // Which file the path names before the first connection opens it (see share_sqlite).
         let file = file_identity(url);
         let first = Self::open(url, options, None).await?;

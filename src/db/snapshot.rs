@@ -89,6 +89,16 @@ impl std::str::FromStr for ParallelWorkers {
 }
 
 impl SnapshotOptions {
+    /// These options for an audit whose checks run on `connections` connections: `auto`
+    /// parallel workers decided (see [`ParallelWorkers::for_connections`]). The audit's
+    /// connections and `explain`'s planning both take their settings from here.
+    pub fn on_connections(self, connections: usize) -> Self {
+        SnapshotOptions {
+            parallel_workers: self.parallel_workers.for_connections(connections),
+            ..self
+        }
+    }
+
     /// PostgreSQL settings for the whole transaction beyond its time limits and time zone:
     /// (name, value) pairs for `SET LOCAL`.
     fn transaction_settings(&self) -> Vec<(&'static str, String)> {
