@@ -286,18 +286,37 @@ impl JoinGroup {
         )
     }
 
+    /// Adds the counts of `other`, a group of the same key. Every field is named, so a count
+    /// added to the struct does not compile until it is added up here too.
     fn add(&mut self, other: &JoinGroup) {
-        self.bookings += other.bookings;
-        self.unreadable_start += other.unreadable_start;
-        self.dangling += other.dangling;
-        self.service_mismatch += other.service_mismatch;
-        self.drifted += other.drifted;
-        self.start_drift += other.start_drift;
-        self.end_drift += other.end_drift;
-        self.unreadable_drift += other.unreadable_drift;
-        self.individual += other.individual;
-        self.individual_losing += other.individual_losing;
-        self.awaiting_schedule += other.awaiting_schedule;
+        let JoinGroup {
+            has_session: _,
+            status: _,
+            start_missing: _,
+            upcoming: _,
+            bookings,
+            unreadable_start,
+            dangling,
+            service_mismatch,
+            drifted,
+            start_drift,
+            end_drift,
+            unreadable_drift,
+            individual,
+            individual_losing,
+            awaiting_schedule,
+        } = other;
+        self.bookings += bookings;
+        self.unreadable_start += unreadable_start;
+        self.dangling += dangling;
+        self.service_mismatch += service_mismatch;
+        self.drifted += drifted;
+        self.start_drift += start_drift;
+        self.end_drift += end_drift;
+        self.unreadable_drift += unreadable_drift;
+        self.individual += individual;
+        self.individual_losing += individual_losing;
+        self.awaiting_schedule += awaiting_schedule;
     }
 }
 
